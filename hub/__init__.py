@@ -1,0 +1,1 @@
+"""EchoList Hub: the live layer of the EchoList marketplace."""

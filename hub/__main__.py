@@ -1,0 +1,111 @@
+"""The ``hub`` command: serve, worker, token, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from hub.settings import Settings
+
+log = logging.getLogger("hub")
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _install_uvloop() -> None:
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency on Linux and macOS
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from hub.app import create_app
+
+    if settings.jwt_secret is None:
+        log.warning(
+            "HUB_JWT_SECRET is not set: using the development secret in %s (for trying the hub; "
+            "never in production). Mint a token with: hub token --sub alice",
+            settings.data_dir / "dev-jwt-secret",
+        )
+    if settings.embedded:
+        log.info("embedded default: SQLite at %s, in-process fan-out and bus, simulated payments",
+                 settings.effective_database_url)
+    _install_uvloop()
+    web.run_app(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        shutdown_timeout=settings.shutdown_grace_s,
+        access_log=None,
+        print=lambda m: log.info("%s", m.strip()),
+    )
+    return 0
+
+
+def cmd_token(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.auth import mint
+
+    print(mint(settings, args.sub, args.role, args.ttl))
+    return 0
+
+
+def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    from storage import migrate
+    from storage.engine import Database
+
+    async def run() -> None:
+        db = Database(settings.effective_database_url)
+        try:
+            if args.action == "upgrade":
+                await migrate.upgrade(db, args.revision)
+            else:
+                await migrate.downgrade(db, args.revision)
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+    log.info("database %s to %s done", args.action, args.revision)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hub", description="EchoList Hub")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run a hub node")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.set_defaults(func=cmd_serve)
+    token = sub.add_parser("token", help="mint a JWT with the configured secret")
+    token.add_argument("--sub", required=True, help="user id")
+    token.add_argument("--role", default="user", choices=["user", "moderator", "admin", "service"])
+    token.add_argument("--ttl", type=int, default=24 * 3600, help="seconds until it expires")
+    token.set_defaults(func=cmd_token)
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "downgrade"])
+    db.add_argument("revision", nargs="?", default="head")
+    db.set_defaults(func=cmd_db)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    _setup_logging(settings.log_level)
+    return int(args.func(settings, args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""``create_app(settings)``: the composition root, the one place that wires packages together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from aiohttp import web
+from redis.asyncio import Redis
+
+from hub.auth import Principal, TokenVerifier
+from hub.chat import ChatService
+from hub.events import chat as chat_events
+from hub.events import listings as listing_events
+from hub.gateway import Gateway
+from hub.http import listings as listing_routes
+from hub.http import ops
+from hub.http.middleware import json_errors
+from hub.listings import ListingService
+from hub.metrics import Metrics
+from hub.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
+from hub.settings import Settings
+from storage import migrate
+from storage.engine import Database
+from storage.repositories import listings, users
+from storage.repositories.listings import Listing
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    """Naive UTC, as stored in the database."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass
+class Hub:
+    """Everything one hub node holds; reachable from the app under ``HUB``."""
+
+    settings: Settings
+    clock: Clock
+    metrics: Metrics
+    verifier: TokenVerifier
+    db: Database
+    gateway: Gateway
+    chat: ChatService
+    listings: ListingService
+    limiter: RateLimiter
+    redis: Redis | None = None
+    checks: dict[str, ops.ReadinessCheck] = field(default_factory=dict)
+
+
+HUB = web.AppKey("hub", Hub)
+
+
+def create_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
+    """Build the app; I/O happens only in its cleanup contexts, in order, at start."""
+    metrics = Metrics()
+    verifier = TokenVerifier(settings)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    limiter: RateLimiter = (
+        RedisRateLimiter(redis, settings.rate_limit_events, settings.rate_limit_window_s)
+        if redis is not None
+        else LocalRateLimiter(settings.rate_limit_events, settings.rate_limit_window_s)
+    )
+    db = Database(settings.effective_database_url, pool_size=settings.database_pool_size)
+    gateway = Gateway(settings, verifier, metrics, limiter)
+    hub = Hub(
+        settings=settings,
+        clock=clock,
+        metrics=metrics,
+        verifier=verifier,
+        db=db,
+        gateway=gateway,
+        chat=ChatService(db, gateway, metrics, clock, settings.sync_max_messages),
+        listings=ListingService(db, gateway, clock),
+        limiter=limiter,
+        redis=redis,
+    )
+    app = web.Application(middlewares=[json_errors], client_max_size=12 * 1024 * 1024)
+    app[HUB] = hub
+    gateway.attach(app)
+    chat_events.register(gateway, hub.chat)
+    listing_events.register(gateway, hub.listings)
+    app.add_routes(ops.routes(metrics, hub.checks))
+    app.add_routes(listing_routes.routes(verifier, hub.listings))
+    gateway.on_connect(_touch_user(hub))
+    app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_redis)
+    app.on_shutdown.append(_drain)
+    return app
+
+
+def _touch_user(hub: Hub) -> Callable[[Principal, str, str], object]:
+    async def hook(principal: Principal, _sid: str, _ns: str) -> None:
+        async with hub.db.transaction() as conn:
+            await users.touch(conn, principal.user_id, principal.role.value, hub.clock())
+
+    return hook
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    hub = app[HUB]
+    if hub.settings.embedded:
+        await migrate.upgrade(hub.db)
+    await hub.db.ping()
+    hub.checks["database"] = hub.db.ping
+    if hub.settings.should_seed_demo:
+        await seed_demo(hub)
+    log.info("database ready (%s)", hub.db.dialect)
+    yield
+    await hub.db.dispose()
+
+
+async def _redis(app: web.Application) -> AsyncIterator[None]:
+    hub = app[HUB]
+    if hub.redis is None:
+        yield
+        return
+    redis = hub.redis
+
+    async def ping() -> None:
+        await redis.ping()
+
+    await ping()
+    hub.checks["redis"] = ping
+    log.info("redis ready")
+    yield
+    await redis.aclose()
+
+
+async def _drain(app: web.Application) -> None:
+    await app[HUB].gateway.drain()
+
+
+DEMO_LISTING = Listing(
+    id="demo-listing",
+    seller_id="demo-seller",
+    title="Vintage road bike (demo)",
+    price_cents=25000,
+    currency="USD",
+    status="active",
+    local_pickup=True,
+    updated_at=datetime(2026, 1, 1),
+)
+
+
+async def seed_demo(hub: Hub) -> None:
+    """The demo page's users and listing (embedded default only, unless HUB_SEED_DEMO)."""
+    async with hub.db.transaction() as conn:
+        if await listings.find(conn, DEMO_LISTING.id) is None:
+            await listings.put(conn, DEMO_LISTING)
+        for user_id in ("demo-buyer", "demo-seller"):
+            await users.touch(conn, user_id, "user", hub.clock())

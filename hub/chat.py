@@ -1,0 +1,187 @@
+"""Chat: conversations, messages, read state, typing and sync (DESIGN.md section 5)."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hub import wire
+from hub.errors import ClientError, ErrorCode
+from hub.gateway import Gateway
+from hub.metrics import Metrics
+from storage.engine import Database
+from storage.errors import NotFound
+from storage.repositories import conversations as convs
+from storage.repositories import listings, messages
+from storage.repositories.conversations import Conversation
+from storage.repositories.messages import DuplicateMessage, Message, NewMessage
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    message: Message
+    duplicate: bool
+
+
+class ChatService:
+    """The chat's rules; storage is the source of truth, the gateway fans out."""
+
+    def __init__(
+        self, db: Database, gateway: Gateway, metrics: Metrics, clock: Clock, sync_max: int
+    ) -> None:
+        self._db = db
+        self._gw = gateway
+        self._metrics = metrics
+        self._now = clock
+        self._sync_max = sync_max
+        # Participants never change, so a conversation read once can authorize later events.
+        self._known: OrderedDict[str, Conversation] = OrderedDict()
+
+    # -- access ---------------------------------------------------------------------------
+    async def conversation_for(self, user_id: str, conversation_id: str) -> Conversation:
+        """The conversation if ``user_id`` takes part in it; not_found / forbidden otherwise."""
+        conv = self._known.get(conversation_id)
+        if conv is None:
+            try:
+                async with self._db.read() as conn:
+                    conv = await convs.get(conn, conversation_id)
+            except NotFound as e:
+                raise ClientError(ErrorCode.NOT_FOUND, "no such conversation") from e
+            self._remember(conv)
+        if user_id not in conv.participants():
+            raise ClientError(ErrorCode.FORBIDDEN, "not a participant of this conversation")
+        return conv
+
+    def _remember(self, conv: Conversation) -> None:
+        self._known[conv.id] = conv
+        self._known.move_to_end(conv.id)
+        if len(self._known) > 50_000:
+            self._known.popitem(last=False)
+
+    # -- conversations --------------------------------------------------------------------
+    async def open(self, user_id: str, listing_id: str) -> dict[str, Any]:
+        async def work(conn: AsyncConnection) -> Conversation:
+            try:
+                lst = await listings.get(conn, listing_id)
+            except NotFound as e:
+                raise ClientError(ErrorCode.NOT_FOUND, "no such listing") from e
+            if lst.seller_id == user_id:
+                raise ClientError(ErrorCode.FORBIDDEN, "you cannot open a conversation on your own listing")
+            existing = await convs.find_for(conn, listing_id, user_id)
+            if existing is not None:
+                return existing
+            if lst.status != "active":
+                raise ClientError(ErrorCode.CONFLICT, f"listing is {lst.status}")
+            created = await convs.create(conn, listing_id, user_id, lst.seller_id, self._now())
+            return created or await _must(convs.find_for(conn, listing_id, user_id))
+
+        conv = await self._db.run(work)
+        self._remember(conv)
+        async with self._db.read() as conn:
+            unread = (await convs.unread_counts(conn, user_id, [conv.id]))[conv.id]
+        return wire.conversation(conv, unread)
+
+    async def list(self, user_id: str) -> list[dict[str, Any]]:
+        async with self._db.read() as conn:
+            found = await convs.for_user(conn, user_id)
+            ids = [c.id for c in found]
+            unread = await convs.unread_counts(conn, user_id, ids)
+            last = await messages.last_visible(conn, ids, user_id)
+        return [wire.conversation(c, unread[c.id], last.get(c.id), viewer=user_id) for c in found]
+
+    async def history(
+        self, user_id: str, conversation_id: str, before_seq: int | None, limit: int
+    ) -> list[dict[str, Any]]:
+        await self.conversation_for(user_id, conversation_id)
+        async with self._db.read() as conn:
+            rows = await messages.history(conn, conversation_id, user_id, before_seq, limit)
+        return [wire.message(m, user_id) for m in rows]
+
+    # -- messages -------------------------------------------------------------------------
+    async def send(
+        self, user_id: str, sid: str, conversation_id: str, client_msg_id: str, text: str
+    ) -> dict[str, Any]:
+        conv = await self.conversation_for(user_id, conversation_id)
+        new = NewMessage(conversation_id, user_id, "text", text, client_msg_id=client_msg_id)
+        sent = await self.store(new)
+        if not sent.duplicate:
+            await self.deliver(conv, sent.message, skip_sid=sid)
+        return wire.message(sent.message, user_id)
+
+    async def store(self, new: NewMessage) -> Sent:
+        """Append a message; a repeated (sender, client_msg_id) returns the stored one."""
+        if new.client_msg_id is not None:
+            async with self._db.read() as conn:
+                found = await messages.by_client_id(conn, new.sender_id, new.client_msg_id)
+            if found is not None:
+                return self._same_send(found, new)
+        try:
+            msg = await self._db.run(lambda conn: messages.append(conn, new, self._now()))
+        except DuplicateMessage:
+            assert new.client_msg_id is not None
+            async with self._db.read() as conn:
+                found = await _must(messages.by_client_id(conn, new.sender_id, new.client_msg_id))
+            return self._same_send(found, new)
+        self._metrics.messages.labels(msg.status).inc()
+        return Sent(msg, duplicate=False)
+
+    @staticmethod
+    def _same_send(found: Message, new: NewMessage) -> Sent:
+        if found.conversation_id != new.conversation_id:
+            raise ClientError(ErrorCode.CONFLICT, "client_msg_id already used in another conversation")
+        return Sent(found, duplicate=True)
+
+    async def deliver(self, conv: Conversation, msg: Message, *, skip_sid: str | None = None) -> None:
+        """Push ``message.new`` to whoever may see ``msg`` (the sender's other devices too)."""
+        viewers = conv.participants() if msg.visible_to is None else (msg.visible_to,)
+        for viewer in viewers:
+            body = {"message": wire.message(msg, viewer)}
+            await self._gw.emit_users("message.new", body, [viewer], skip_sid=skip_sid)
+
+    async def read(self, user_id: str, conversation_id: str, seq: int) -> None:
+        conv = await self.conversation_for(user_id, conversation_id)
+        async with self._db.read() as conn:
+            current = await convs.get(conn, conversation_id)
+        if seq > current.last_seq:
+            raise ClientError(ErrorCode.INVALID, f"seq {seq} is beyond the last message")
+        await self._db.run(lambda c: convs.mark_read(c, conversation_id, user_id, seq, self._now()))
+        body = {"conversation_id": conversation_id, "user_id": user_id, "seq": seq}
+        await self._gw.emit_users("message.read", body, conv.participants())
+
+    async def typing(self, user_id: str, conversation_id: str, typing: bool) -> None:
+        conv = await self.conversation_for(user_id, conversation_id)
+        body = {"conversation_id": conversation_id, "user_id": user_id, "typing": typing}
+        await self._gw.emit_users("typing", body, [conv.other(user_id)])
+
+    async def sync(self, user_id: str, cursors: dict[str, int]) -> tuple[list[dict[str, Any]], bool]:
+        """Every message after each cursor, per conversation in order; (messages, has_more)."""
+        for cid in cursors:
+            await self.conversation_for(user_id, cid)
+        out: list[dict[str, Any]] = []
+        budget = self._sync_max
+        async with self._db.read() as conn:
+            for cid, after in cursors.items():
+                rows = await messages.since(conn, cid, user_id, after, budget + 1)
+                if len(rows) > budget:
+                    out.extend(wire.message(m, user_id) for m in rows[:budget])
+                    return out, True
+                out.extend(wire.message(m, user_id) for m in rows)
+                budget -= len(rows)
+        return out, False
+
+
+async def _must(aw: Awaitable[T | None]) -> T:
+    value = await aw
+    if value is None:
+        raise ClientError(ErrorCode.INTERNAL, "row vanished during the transaction")
+    return value

@@ -1,0 +1,287 @@
+"""The Socket.IO gateway: the only module that imports ``socketio``/``engineio``.
+
+python-socketio has no type hints; its untyped surface stays here. Handlers elsewhere are plain
+``async def handler(ctx, payload) -> dict`` functions registered with :meth:`Gateway.on`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import engineio
+import orjson
+import socketio
+from aiohttp import web
+from aiohttp.web import WebSocketResponse
+from engineio.async_drivers import aiohttp as eio_aiohttp
+from pydantic import BaseModel, ValidationError
+
+from hub.auth import Principal, Role, TokenVerifier
+from hub.errors import ClientError, ErrorCode
+from hub.metrics import Metrics
+from hub.ratelimit import RateLimiter
+from hub.settings import Settings
+
+log = logging.getLogger(__name__)
+P = TypeVar("P", bound=BaseModel)
+Ack = dict[str, Any]
+Handler = Callable[["EventContext", P], Awaitable[Ack]]
+ConnectHook = Callable[[Principal, str, str], Awaitable[None]]
+
+NAMESPACE_ROLES: dict[str, frozenset[Role]] = {
+    "/": frozenset({Role.USER}),
+    "/moderation": frozenset({Role.MODERATOR, Role.ADMIN}),
+}
+
+
+def user_room(user_id: str) -> str:
+    return f"user:{user_id}"
+
+
+def listing_room(listing_id: str) -> str:
+    return f"listing:{listing_id}"
+
+
+class _OrjsonModule:
+    """The json module python-socketio uses for packets, backed by orjson."""
+
+    @staticmethod
+    def dumps(obj: Any, **_: Any) -> str:
+        return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
+
+    @staticmethod
+    def loads(s: str | bytes, **_: Any) -> Any:
+        return orjson.loads(s)
+
+
+def _websocket_class(compress: bool) -> type:
+    """engineio's aiohttp WebSocket wrapper, with permessage-deflate as a setting.
+
+    aiohttp accepts compression by default and engineio offers no switch; the per-connection
+    deflate state costs ~90 KB, so it is off unless HUB_WEBSOCKET_COMPRESSION is set.
+    """
+
+    class WebSocket(eio_aiohttp.WebSocket):  # type: ignore[misc]
+        async def __call__(self, environ: dict[str, Any]) -> WebSocketResponse:
+            request = environ["aiohttp.request"]
+            self._sock = WebSocketResponse(
+                max_msg_size=self.server.max_http_buffer_size, compress=compress
+            )
+            await self._sock.prepare(request)
+            self.environ = environ
+            await self.handler(self)
+            return self._sock
+
+    return WebSocket
+
+
+@dataclass(frozen=True, slots=True)
+class EventContext:
+    """Who sent an event, on which socket."""
+
+    sid: str
+    namespace: str
+    principal: Principal
+    correlation_id: str
+
+    @property
+    def user_id(self) -> str:
+        return self.principal.user_id
+
+
+class Gateway:
+    """Owns the Socket.IO server: auth at the handshake, handler dispatch, rooms and emits."""
+
+    def __init__(
+        self, settings: Settings, verifier: TokenVerifier, metrics: Metrics, limiter: RateLimiter
+    ) -> None:
+        # Deliberate: the JS client's polling fallback may send more packets per request than
+        # engineio's default of 16 (a burst of emits while upgrading).
+        engineio.payload.Payload.max_decode_packets = settings.max_packets_per_payload
+        manager = None
+        if settings.redis_url:
+            manager = socketio.AsyncRedisManager(settings.redis_url, channel="echolist-socketio")
+        self.sio = socketio.AsyncServer(
+            async_mode="aiohttp",
+            client_manager=manager,
+            cors_allowed_origins=settings.allowed_origins or None,
+            json=_OrjsonModule,
+            max_http_buffer_size=settings.max_payload_bytes,
+            ping_interval=settings.ping_interval_s,
+            ping_timeout=settings.ping_timeout_s,
+            # One socket's events run in order: a burst of sends is stored in the order sent.
+            async_handlers=False,
+            logger=False,
+            engineio_logger=False,
+        )
+        self.sio.eio._async = dict(
+            self.sio.eio._async, websocket=_websocket_class(settings.websocket_compression)
+        )
+        self._verifier = verifier
+        self._metrics = metrics
+        self._limiter = limiter
+        self._principals: dict[tuple[str, str], Principal] = {}
+        self._connect_hooks: list[ConnectHook] = []
+        self._accepting = True
+        for ns in NAMESPACE_ROLES:
+            self._register_namespace(ns)
+
+    def attach(self, app: web.Application) -> None:
+        self.sio.attach(app, socketio_path="socket.io")
+
+    def on_connect(self, hook: ConnectHook) -> None:
+        """Run ``hook(principal, sid, namespace)`` after each accepted handshake."""
+        self._connect_hooks.append(hook)
+
+    # -- handshake ------------------------------------------------------------------------
+    def _register_namespace(self, ns: str) -> None:
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+            await self._connect(ns, sid, auth)
+
+        async def disconnect(sid: str, *_: Any) -> None:
+            if self._principals.pop((ns, sid), None) is not None:
+                self._metrics.connections.labels(ns).dec()
+
+        async def unknown(event: str, sid: str, *_: Any) -> Ack:
+            self._metrics.events.labels("unknown", ErrorCode.INVALID).inc()
+            return ClientError(ErrorCode.INVALID, f"unknown event {event!r}").ack()
+
+        self.sio.on("connect", connect, namespace=ns)
+        self.sio.on("disconnect", disconnect, namespace=ns)
+        self.sio.on("*", unknown, namespace=ns)
+
+    async def _connect(self, ns: str, sid: str, auth: Any) -> None:
+        try:
+            if not self._accepting:
+                raise ClientError(ErrorCode.UNAVAILABLE, "hub is shutting down")
+            token = auth.get("token") if isinstance(auth, dict) else None
+            principal = self._verifier.verify(token)
+            if principal.role not in NAMESPACE_ROLES[ns]:
+                raise ClientError(ErrorCode.FORBIDDEN, f"role {principal.role} may not use {ns}")
+        except ClientError as e:
+            self._metrics.refused.labels(ns, e.code).inc()
+            raise socketio.exceptions.ConnectionRefusedError(e.message, e.body()) from e
+        self._principals[(ns, sid)] = principal
+        await self.sio.enter_room(sid, user_room(principal.user_id), namespace=ns)
+        self._metrics.connections.labels(ns).inc()
+        for hook in self._connect_hooks:
+            await hook(principal, sid, ns)
+
+    # -- dispatch -------------------------------------------------------------------------
+    def on(
+        self,
+        event: str,
+        model: type[P],
+        handler: Handler[P],
+        *,
+        namespace: str = "/",
+        limited: bool = False,
+    ) -> None:
+        """Register ``handler`` for ``event``: validate, rate-limit, call, always ack."""
+
+        async def dispatch(sid: str, data: Any = None, *_: Any) -> Ack:
+            started = time.perf_counter()
+            ack = await self._dispatch(event, namespace, sid, data, model, handler, limited)
+            outcome = "ok" if ack.get("ok") else ack["error"]["code"]
+            self._metrics.events.labels(event, outcome).inc()
+            self._metrics.latency.labels(event).observe(time.perf_counter() - started)
+            return ack
+
+        self.sio.on(event, dispatch, namespace=namespace)
+
+    async def _dispatch(
+        self,
+        event: str,
+        ns: str,
+        sid: str,
+        data: Any,
+        model: type[P],
+        handler: Handler[P],
+        limited: bool,
+    ) -> Ack:
+        cid = uuid.uuid4().hex[:12]
+        principal = self._principals.get((ns, sid))
+        try:
+            if principal is None:
+                raise ClientError(ErrorCode.UNAUTHORIZED, "not connected")
+            payload = _validate(model, data)
+            if limited:
+                retry = await self._limiter.hit(principal.user_id)
+                if retry is not None:
+                    raise ClientError(ErrorCode.RATE_LIMITED, "slow down", retry_after_ms=retry)
+            result = await handler(EventContext(sid, ns, principal, cid), payload)
+        except ClientError as e:
+            return e.ack()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("handler %s failed [correlation_id=%s]", event, cid)
+            return ClientError(ErrorCode.INTERNAL, f"internal error (correlation id {cid})").ack()
+        return {"ok": True, **result}
+
+    # -- rooms and emits ------------------------------------------------------------------
+    async def enter_room(self, sid: str, room: str, namespace: str = "/") -> None:
+        await self.sio.enter_room(sid, room, namespace=namespace)
+
+    async def leave_room(self, sid: str, room: str, namespace: str = "/") -> None:
+        await self.sio.leave_room(sid, room, namespace=namespace)
+
+    async def emit(
+        self,
+        event: str,
+        data: Any,
+        rooms: str | Iterable[str],
+        *,
+        namespace: str = "/",
+        skip_sid: str | None = None,
+        local: bool = False,
+    ) -> None:
+        """Emit to rooms on every node (``local=True``: only the sockets this node holds)."""
+        to = rooms if isinstance(rooms, str) else list(rooms)
+        if not to:
+            return
+        kwargs: dict[str, Any] = {"ignore_queue": True} if local else {}
+        await self.sio.emit(event, data, to=to, namespace=namespace, skip_sid=skip_sid, **kwargs)
+
+    async def emit_users(
+        self,
+        event: str,
+        data: Any,
+        user_ids: Iterable[str],
+        *,
+        skip_sid: str | None = None,
+        local: bool = False,
+    ) -> None:
+        await self.emit(
+            event, data, [user_room(u) for u in user_ids], skip_sid=skip_sid, local=local
+        )
+
+    def connection_count(self) -> int:
+        return len(self._principals)
+
+    async def drain(self) -> None:
+        """Refuse new handshakes and disconnect every socket this node holds."""
+        self._accepting = False
+        for ns, sid in list(self._principals):
+            await self.sio.disconnect(sid, namespace=ns)
+
+
+def _validate(model: type[P], data: Any) -> P:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ClientError(ErrorCode.INVALID, "payload must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "payload"
+        too_long = first["type"] == "string_too_long" and first["loc"][:1] == ("text",)
+        code = ErrorCode.TOO_LARGE if too_long else ErrorCode.INVALID
+        raise ClientError(code, f"{where}: {first['msg']}") from e

@@ -1,0 +1,1 @@
+"""HTTP routes of the hub (DESIGN.md section 9)."""

@@ -1,0 +1,139 @@
+"""Stage 3: the multi-label ONNX classifier.
+
+One `OnnxModel` per worker thread: each holds a single-threaded onnxruntime session (several
+threads each running one small session beat one session fighting over cores), and its own
+tokenizer. Batches are padded to their longest message, not to a fixed length.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import onnxruntime as ort  # type: ignore[import-untyped]
+from onnxruntime.capi import onnxruntime_pybind11_state as ort_state  # type: ignore[import-untyped]
+from tokenizers import Tokenizer
+
+__all__ = ["ModelArtifacts", "ModelError", "ModelLoadError", "OnnxModel", "select_providers"]
+
+# onnxruntime's own exceptions derive from Exception, not from RuntimeError.
+_ORT_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    ValueError,
+    KeyError,
+    RuntimeError,
+    ort_state.Fail,
+    ort_state.InvalidArgument,
+    ort_state.NoSuchFile,
+    ort_state.InvalidProtobuf,
+    ort_state.RuntimeException,
+    ort_state.InvalidGraph,
+    ort_state.EPFail,
+)
+
+_CUDA = "CUDAExecutionProvider"
+_CPU = "CPUExecutionProvider"
+
+
+class ModelError(Exception):
+    """The model could not be loaded or could not run."""
+
+
+class ModelLoadError(ModelError):
+    """The artifacts are missing, corrupt or inconsistent."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelArtifacts:
+    """Paths of the shipped files in an artifacts folder."""
+
+    root: Path
+
+    @property
+    def model(self) -> Path:
+        return self.root / "model.onnx"
+
+    @property
+    def tokenizer(self) -> Path:
+        return self.root / "tokenizer.json"
+
+    @property
+    def labels(self) -> Path:
+        return self.root / "labels.json"
+
+    @property
+    def policy(self) -> Path:
+        return self.root / "policy.json"
+
+    @property
+    def version(self) -> Path:
+        return self.root / "VERSION"
+
+
+def select_providers(requested: Sequence[str] | None = None) -> list[str]:
+    """The requested providers that exist here, else CUDA first when available, then CPU."""
+    available = ort.get_available_providers()
+    if requested:
+        chosen = [p for p in requested if p in available]
+        return chosen or [_CPU]
+    return [_CUDA, _CPU] if _CUDA in available else [_CPU]
+
+
+class OnnxModel:
+    """Tokenize and score a batch of normalized texts; returns probabilities per label."""
+
+    def __init__(self, artifacts: ModelArtifacts, providers: Sequence[str] | None = None) -> None:
+        try:
+            meta = json.loads(artifacts.labels.read_text(encoding="utf-8"))
+            self.labels: tuple[str, ...] = tuple(meta["labels"])
+            self.max_length = int(meta.get("max_length", 64))
+            self._tokenizer = Tokenizer.from_file(str(artifacts.tokenizer))
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = 1
+            options.inter_op_num_threads = 1
+            options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            self._session = ort.InferenceSession(
+                str(artifacts.model), sess_options=options, providers=select_providers(providers)
+            )
+        except _ORT_ERRORS as exc:
+            raise ModelLoadError(f"cannot load the model in {artifacts.root}: {exc}") from exc
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(self.max_length)
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        if not {"input_ids", "attention_mask"} <= self._inputs:
+            raise ModelLoadError(f"unexpected model inputs {sorted(self._inputs)}")
+
+    @property
+    def providers(self) -> list[str]:
+        """The providers the session actually uses."""
+        return list(self._session.get_providers())
+
+    def encode(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Token ids and attention mask, padded to the longest text of the batch."""
+        # One by one: encode_batch would start the tokenizer's own thread pool inside our workers.
+        encodings = [self._tokenizer.encode(text) for text in texts]
+        width = max(1, max(len(e.ids) for e in encodings))
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+        return ids, mask
+
+    def predict(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Probabilities, shape (len(texts), len(labels))."""
+        if not texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        ids, mask = self.encode(texts)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        try:
+            (logits,) = self._session.run(["logits"], feeds)
+        except _ORT_ERRORS as exc:
+            raise ModelError(f"moderation model failed on a batch of {len(texts)}: {exc}") from exc
+        probs: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+        return probs

@@ -1,0 +1,199 @@
+"""Chat messages with a gap-free ``seq`` per conversation."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.engine import is_unique_violation
+from storage.errors import Conflict, NotFound
+from storage.tables import conversations, messages
+
+
+class DuplicateMessage(Conflict):
+    """A message with this (sender, client_msg_id) exists; the transaction must be rolled back."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: str
+    conversation_id: str
+    seq: int
+    sender_id: str
+    kind: str
+    text: str
+    status: str
+    visible_to: str | None
+    client_msg_id: str | None
+    offer_id: str | None
+    moderation: Mapping[str, Any] | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    conversation_id: str
+    sender_id: str
+    kind: str
+    text: str
+    status: str = "delivered"
+    visible_to: str | None = None
+    client_msg_id: str | None = None
+    offer_id: str | None = None
+    moderation: Mapping[str, Any] | None = None
+
+
+def _row(r: sa.Row[tuple[object, ...]]) -> Message:
+    m = r._mapping
+    return Message(
+        id=m["id"],
+        conversation_id=m["conversation_id"],
+        seq=int(m["seq"]),
+        sender_id=m["sender_id"],
+        kind=m["kind"],
+        text=m["text"],
+        status=m["status"],
+        visible_to=m["visible_to"],
+        client_msg_id=m["client_msg_id"],
+        offer_id=m["offer_id"],
+        moderation=m["moderation"],
+        created_at=m["created_at"],
+    )
+
+
+async def append(conn: AsyncConnection, new: NewMessage, now: datetime) -> Message:
+    """Store ``new`` with the conversation's next seq.
+
+    The conversation row is locked by the increment, so concurrent appends from any number of
+    hub nodes serialize on it: no seq is taken twice and a rolled-back append leaves no gap.
+    """
+    res = await conn.execute(
+        sa.update(conversations)
+        .where(conversations.c.id == new.conversation_id)
+        .values(last_seq=conversations.c.last_seq + 1, updated_at=now)
+    )
+    if res.rowcount == 0:
+        raise NotFound(f"conversation {new.conversation_id} not found")
+    seq_stmt = sa.select(conversations.c.last_seq).where(conversations.c.id == new.conversation_id)
+    seq = int((await conn.execute(seq_stmt)).scalar_one())
+    msg = Message(
+        id=str(uuid.uuid4()),
+        conversation_id=new.conversation_id,
+        seq=seq,
+        sender_id=new.sender_id,
+        kind=new.kind,
+        text=new.text,
+        status=new.status,
+        visible_to=new.visible_to,
+        client_msg_id=new.client_msg_id,
+        offer_id=new.offer_id,
+        moderation=new.moderation,
+        created_at=now,
+    )
+    try:
+        await conn.execute(sa.insert(messages).values(**_values(msg)))
+    except exc.IntegrityError as e:
+        if is_unique_violation(e):
+            raise DuplicateMessage(f"duplicate client_msg_id {new.client_msg_id}") from e
+        raise
+    return msg
+
+
+def _values(msg: Message) -> dict[str, Any]:
+    return {f: getattr(msg, f) for f in Message.__slots__}
+
+
+async def by_client_id(conn: AsyncConnection, sender_id: str, client_msg_id: str) -> Message | None:
+    stmt = sa.select(messages).where(
+        messages.c.sender_id == sender_id, messages.c.client_msg_id == client_msg_id
+    )
+    row = (await conn.execute(stmt)).first()
+    return None if row is None else _row(row)
+
+
+async def get(conn: AsyncConnection, message_id: str) -> Message:
+    row = (await conn.execute(sa.select(messages).where(messages.c.id == message_id))).first()
+    if row is None:
+        raise NotFound(f"message {message_id} not found")
+    return _row(row)
+
+
+def _visible(viewer: str) -> sa.ColumnElement[bool]:
+    return sa.or_(messages.c.visible_to.is_(None), messages.c.visible_to == viewer)
+
+
+async def history(
+    conn: AsyncConnection, conversation_id: str, viewer: str, before_seq: int | None, limit: int
+) -> list[Message]:
+    """Up to ``limit`` messages visible to ``viewer`` before ``before_seq``, oldest first."""
+    stmt = sa.select(messages).where(
+        messages.c.conversation_id == conversation_id, _visible(viewer)
+    )
+    if before_seq is not None:
+        stmt = stmt.where(messages.c.seq < before_seq)
+    stmt = stmt.order_by(messages.c.seq.desc()).limit(limit)
+    rows = [_row(r) for r in await conn.execute(stmt)]
+    rows.reverse()
+    return rows
+
+
+async def since(
+    conn: AsyncConnection, conversation_id: str, viewer: str, after_seq: int, limit: int
+) -> list[Message]:
+    """Messages visible to ``viewer`` with seq > ``after_seq``, in order."""
+    stmt = (
+        sa.select(messages)
+        .where(
+            messages.c.conversation_id == conversation_id,
+            messages.c.seq > after_seq,
+            _visible(viewer),
+        )
+        .order_by(messages.c.seq)
+        .limit(limit)
+    )
+    return [_row(r) for r in await conn.execute(stmt)]
+
+
+async def last_visible(
+    conn: AsyncConnection, conversation_ids: Sequence[str], viewer: str
+) -> dict[str, Message]:
+    """The newest message visible to ``viewer`` in each conversation."""
+    if not conversation_ids:
+        return {}
+    inner = (
+        sa.select(messages.c.conversation_id, sa.func.max(messages.c.seq).label("seq"))
+        .where(messages.c.conversation_id.in_(conversation_ids), _visible(viewer))
+        .group_by(messages.c.conversation_id)
+        .subquery()
+    )
+    stmt = sa.select(messages).join(
+        inner,
+        sa.and_(
+            messages.c.conversation_id == inner.c.conversation_id, messages.c.seq == inner.c.seq
+        ),
+    )
+    return {m.conversation_id: m for m in (_row(r) for r in await conn.execute(stmt))}
+
+
+async def set_status(
+    conn: AsyncConnection,
+    message_id: str,
+    *,
+    expect: str,
+    status: str,
+    visible_to: str | None,
+) -> bool:
+    """Compare-and-set a message's status; False when it was not ``expect`` (someone won)."""
+    res = await conn.execute(
+        sa.update(messages)
+        .where(messages.c.id == message_id, messages.c.status == expect)
+        .values(status=status, visible_to=visible_to)
+    )
+    return bool(res.rowcount)
