@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.set_defaults(func=cmd_token)
     db = sub.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade"])
-    db.add_argument("revision", nargs="?", default="head")
+    db.add_argument("revision", nargs="?", default="heads")
     db.set_defaults(func=cmd_db)
     return p
 
