@@ -84,3 +84,103 @@ read_cursors = sa.Table(
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("updated_at", TIME, nullable=False),
 )
+
+# -- commerce (issue 4): offers, transactions, the outbox and the consumers' inbox ------------
+# Offer ids are UUIDs; BigInteger autoincrement needs INTEGER on SQLite to be the rowid.
+SERIAL = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+
+offers = sa.Table(
+    "offers",
+    metadata,
+    sa.Column("id", UUID, primary_key=True),
+    sa.Column("conversation_id", UUID, nullable=False, index=True),
+    sa.Column("listing_id", ID, nullable=False),
+    sa.Column("buyer_id", ID, nullable=False),
+    sa.Column("seller_id", ID, nullable=False),
+    sa.Column("made_by", ID, nullable=False),
+    sa.Column("amount_cents", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("parent_id", UUID, nullable=True),
+    # The conversation id while pending, else NULL: one pending offer per conversation, on any
+    # number of nodes, enforced by the unique key (NULLs do not collide).
+    sa.Column("pending_key", UUID, nullable=True, unique=True),
+    sa.Column("expires_at", TIME, nullable=False),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("updated_at", TIME, nullable=False),
+    sa.Index("ix_offers_status_expires_at", "status", "expires_at"),
+)
+
+transactions = sa.Table(
+    "transactions",
+    metadata,
+    sa.Column("id", UUID, primary_key=True),
+    sa.Column("offer_id", UUID, nullable=False, unique=True),
+    sa.Column("listing_id", ID, nullable=False, index=True),
+    sa.Column("buyer_id", ID, nullable=False),
+    sa.Column("seller_id", ID, nullable=False),
+    sa.Column("amount_cents", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("updated_at", TIME, nullable=False),
+)
+
+# A listing with a sale in progress (set by the transaction service): one per listing.
+listing_holds = sa.Table(
+    "listing_holds",
+    metadata,
+    sa.Column("listing_id", ID, primary_key=True),
+    sa.Column("transaction_id", UUID, nullable=False),
+    sa.Column("created_at", TIME, nullable=False),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
+    sa.Column("message_id", UUID, nullable=False, unique=True),
+    sa.Column("exchange", sa.String(128), nullable=False),
+    sa.Column("routing_key", sa.String(64), nullable=False),
+    sa.Column("correlation_id", sa.String(64), nullable=True),
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("sent_at", TIME, nullable=True),
+    sa.Index("ix_outbox_sent_at_id", "sent_at", "id"),
+)
+
+processed_messages = sa.Table(
+    "processed_messages",
+    metadata,
+    sa.Column("consumer", sa.String(128), primary_key=True),
+    sa.Column("message_id", sa.String(64), primary_key=True),
+    sa.Column("processed_at", TIME, nullable=False),
+)
+
+# -- moderation (issue 5): the moderators' queue of held messages and the decisions' audit ------
+moderation_queue = sa.Table(
+    "moderation_queue",
+    metadata,
+    sa.Column("message_id", UUID, primary_key=True),
+    sa.Column("conversation_id", UUID, nullable=False),
+    sa.Column("sender_id", ID, nullable=False),
+    sa.Column("recipient_id", ID, nullable=False),
+    # pending, approved or removed; a decision is a compare-and-set from pending.
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("verdict", sa.JSON, nullable=False),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("decided_by", ID, nullable=True),
+    sa.Column("decided_at", TIME, nullable=True),
+    sa.Index("ix_moderation_queue_status_created_at", "status", "created_at"),
+)
+
+moderation_decisions = sa.Table(
+    "moderation_decisions",
+    metadata,
+    sa.Column("id", UUID, primary_key=True),
+    sa.Column("message_id", UUID, nullable=False, index=True),
+    sa.Column("moderator_id", ID, nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("note", sa.String(1000), nullable=True),
+    sa.Column("created_at", TIME, nullable=False),
+)
