@@ -68,3 +68,24 @@ class ListingPut(Payload):
     currency: Currency
     status: Literal["active", "sold", "removed"]
     local_pickup: bool
+
+
+# -- moderation (namespace "/moderation" and POST /api/moderation/score) ----------------------
+class QueueList(Payload):
+    limit: Annotated[int, Field(ge=1, le=200)] = 100
+
+
+class ModerationDecision(Payload):
+    message_id: Id
+    action: Literal["approve", "remove"]
+    note: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
+class QueueContext(Payload):
+    message_id: Id
+    span: Annotated[int, Field(ge=1, le=50)] = 10
+
+
+class ScoreRequest(Payload):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
+    conversation_id: Id | None = None
