@@ -6,6 +6,7 @@ Alembic migrations in ``storage/migrations`` mirror these tables; a unit test co
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 
 metadata = sa.MetaData(
     naming_convention={
@@ -19,7 +20,7 @@ metadata = sa.MetaData(
 ID = sa.String(64)
 UUID = sa.String(36)
 # Microsecond timestamps on MariaDB; SQLite stores ISO text and keeps them too.
-TIME = sa.DateTime(timezone=False).with_variant(sa.dialects.mysql.DATETIME(fsp=6), "mysql")
+TIME = sa.DateTime(timezone=False).with_variant(mysql.DATETIME(fsp=6), "mysql")
 
 users = sa.Table(
     "users",
