@@ -1,0 +1,83 @@
+"""`python -m models data|train|export|eval|all`: rebuild and re-measure the moderation model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+CACHE = ROOT / ".cache"
+DATA = CACHE / "data"
+RUN = CACHE / "run"
+ARTIFACTS = ROOT / "artifacts"
+TEACHER_ONNX = CACHE / "teacher.int8.onnx"
+
+
+def _data(_: argparse.Namespace) -> None:
+    from models.data import corpus
+
+    counts = corpus.write(corpus.build(CACHE), DATA)
+    print(json.dumps({"rows": counts}))
+
+
+def _train(args: argparse.Namespace) -> None:
+    import torch
+
+    from models.train import TrainConfig, train
+
+    torch.set_num_threads(args.threads)
+    if not (DATA / "train.jsonl").exists() or args.rebuild_data:
+        _data(args)
+    timings = train(TrainConfig(data_dir=DATA, out_dir=RUN, seed=args.seed))
+    print(json.dumps(timings))
+
+
+def _export(args: argparse.Namespace) -> None:
+    from models.export import ExportConfig, export
+
+    teacher = None if args.no_teacher else TEACHER_ONNX
+    report = export(
+        ExportConfig(run_dir=RUN, data_dir=DATA, artifacts_dir=ARTIFACTS, teacher_out=teacher)
+    )
+    print(json.dumps(report))
+
+
+def _eval(_: argparse.Namespace) -> None:
+    from models.evaluate import evaluate
+
+    metrics = evaluate(ARTIFACTS, DATA)
+    print(json.dumps({k: v for k, v in metrics.items() if k != "per_label"}, indent=2)[:4000])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m models")
+    parser.add_argument("command", choices=("data", "train", "export", "eval", "all"))
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rebuild-data", action="store_true")
+    parser.add_argument("--no-teacher", action="store_true", help="skip the teacher ONNX export")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    steps = {
+        "data": [_data],
+        "train": [_train],
+        "export": [_export],
+        "eval": [_eval],
+        "all": [_train, _export, _eval],
+    }[args.command]
+    if args.command == "all":
+        args.rebuild_data = True
+    for step in steps:
+        started = time.monotonic()
+        step(args)
+        logging.info("%s took %.0fs", step.__name__.strip("_"), time.monotonic() - started)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

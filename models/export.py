@@ -1,0 +1,175 @@
+"""Export: student to ONNX (dynamic batch and sequence), parity check, int8, thresholds, artifacts.
+
+Fails when onnxruntime's fp32 outputs drift from torch beyond `ATOL`, or when int8 loses more
+than `MAX_INT8_F1_DROP` macro-F1 on validation. Thresholds are tuned on validation only.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnxruntime as ort
+import torch
+from onnxruntime.quantization import QuantType, quantize_dynamic
+
+from models import train
+from models.data.corpus import LABELS, read
+from models.metrics import macro_f1, tune_thresholds
+from pipeline.stages.normalize import normalize
+from pipeline.stages.policy import DEFAULT_POLICY
+
+log = logging.getLogger(__name__)
+
+ATOL = 1e-4
+MAX_INT8_F1_DROP = 0.005
+VERSION = "1.0.0"
+
+
+class ExportError(Exception):
+    """Parity or quantization check failed."""
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    """Where the trained weights, the data and the artifacts are."""
+
+    run_dir: Path
+    data_dir: Path
+    artifacts_dir: Path
+    teacher_out: Path | None = None  # also export the int8 teacher here (benchmarks)
+
+
+class _Logits(torch.nn.Module):
+    def __init__(self, model: torch.nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.model(input_ids, attention_mask)
+
+
+def to_onnx(model: torch.nn.Module, path: Path, max_length: int) -> None:
+    """TorchScript-based export with dynamic batch and sequence axes."""
+    ids = torch.randint(1000, 2000, (2, 9))
+    mask = torch.ones_like(ids)
+    axes = {
+        "input_ids": {0: "batch", 1: "sequence"},
+        "attention_mask": {0: "batch", 1: "sequence"},
+        "logits": {0: "batch"},
+    }
+    torch.onnx.export(
+        _Logits(copy.deepcopy(model).eval()),
+        (ids, mask),
+        str(path),
+        dynamo=False,
+        input_names=["input_ids", "attention_mask"],
+        output_names=["logits"],
+        dynamic_axes=axes,
+        opset_version=17,
+    )
+
+
+def session(path: Path) -> ort.InferenceSession:
+    """A CPU session like the runtime's (one thread)."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def onnx_probs(sess: ort.InferenceSession, ids: list[list[int]], size: int = 64) -> np.ndarray:
+    """Probabilities from an ONNX session, batched by length like the runtime."""
+    out = np.zeros((len(ids), len(LABELS)), dtype=np.float32)
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    for start in range(0, len(order), size):
+        index = order[start : start + size]
+        tid, mask = train.pad([ids[i] for i in index])
+        (logits,) = sess.run(["logits"], {"input_ids": tid.numpy(), "attention_mask": mask.numpy()})
+        out[index] = 1.0 / (1.0 + np.exp(-logits))
+    return out
+
+
+def check_parity(model: torch.nn.Module, sess: ort.InferenceSession, ids: list[list[int]]) -> float:
+    """Max |torch - onnxruntime| over logits of a padded batch; raises beyond `ATOL`."""
+    tid, mask = train.pad(ids)
+    with torch.no_grad():
+        expected = model.eval()(tid, mask).numpy()
+    (got,) = sess.run(["logits"], {"input_ids": tid.numpy(), "attention_mask": mask.numpy()})
+    drift = float(np.abs(expected - got).max())
+    if drift > ATOL:
+        raise ExportError(f"onnxruntime drifts from torch by {drift:.2e} > {ATOL:.0e}")
+    return drift
+
+
+def quantize(src: Path, dst: Path) -> None:
+    """Dynamic int8, per channel."""
+    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True)
+
+
+def export(config: ExportConfig) -> dict[str, Any]:
+    """Build the artifacts folder; returns the checks' figures."""
+    model, meta = train.load_student(config.run_dir)
+    max_length = int(meta["max_length"])  # type: ignore[call-overload]
+    tok = train.tokenizer(max_length)
+    val = read(config.data_dir, "val")
+    val_ids = [tok.encode(normalize(r.text)).ids for r in val]
+    truth = train.targets([r.labels for r in val]).numpy()
+
+    work = config.run_dir / "onnx"
+    work.mkdir(parents=True, exist_ok=True)
+    fp32, int8 = work / "model.fp32.onnx", work / "model.int8.onnx"
+    to_onnx(model, fp32, max_length)
+    drift = check_parity(model, session(fp32), val_ids[:64])
+    quantize(fp32, int8)
+    probs32 = onnx_probs(session(fp32), val_ids)
+    probs8 = onnx_probs(session(int8), val_ids)
+    f1_32 = macro_f1(truth, probs32, tune_thresholds(truth, probs32))
+    thresholds = tune_thresholds(truth, probs8)
+    f1_8 = macro_f1(truth, probs8, thresholds)
+    if f1_32 - f1_8 > MAX_INT8_F1_DROP:
+        raise ExportError(f"int8 loses {100 * (f1_32 - f1_8):.2f} macro-F1 points on validation")
+    _write_artifacts(config.artifacts_dir, int8, tok, max_length, thresholds)
+    if config.teacher_out is not None:
+        export_teacher(config, max_length)
+    report = {
+        "parity_max_abs_logit_drift": drift,
+        "val_macro_f1_fp32": f1_32,
+        "val_macro_f1_int8": f1_8,
+        "thresholds": thresholds,
+    }
+    log.info("export: %s", report)
+    return report
+
+
+def _write_artifacts(
+    folder: Path, int8: Path, tok: Any, max_length: int, thresholds: dict[str, float]
+) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(int8, folder / "model.onnx")
+    tok.save(str(folder / "tokenizer.json"))
+    labels = {"labels": list(LABELS), "max_length": max_length, "output": "logits (sigmoid)"}
+    (folder / "labels.json").write_text(json.dumps(labels, indent=2) + "\n", encoding="utf-8")
+    policy = copy.deepcopy(DEFAULT_POLICY)
+    for name, value in thresholds.items():
+        policy["labels"][name]["threshold"] = round(value, 4)
+    (folder / "policy.json").write_text(json.dumps(policy, indent=2) + "\n", encoding="utf-8")
+    (folder / "VERSION").write_text(VERSION + "\n", encoding="utf-8")
+
+
+def export_teacher(config: ExportConfig, max_length: int) -> None:
+    """The fine-tuned MiniLM teacher as int8 ONNX, for the benchmark's comparison only."""
+    assert config.teacher_out is not None
+    from models import nets
+
+    teacher = nets.teacher(len(LABELS))
+    teacher.load_state_dict(torch.load(config.run_dir / "teacher.pt", weights_only=True))
+    fp32 = config.run_dir / "onnx" / "teacher.fp32.onnx"
+    to_onnx(teacher.eval(), fp32, max_length)
+    config.teacher_out.parent.mkdir(parents=True, exist_ok=True)
+    quantize(fp32, config.teacher_out)

@@ -1,0 +1,218 @@
+"""Training: fine-tune the MiniLM-L6 teacher, then distil it into a small student.
+
+The student is trained on the true labels and on the teacher's probabilities (knowledge
+distillation); its word embeddings start as a PCA projection of the fine-tuned teacher's.
+Every text is normalized with the runtime's own `normalize` first, so that training sees what
+the pipeline will feed the model.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from tokenizers import Tokenizer
+from torch import nn
+
+from models import nets
+from models.data.corpus import LABELS, read
+from pipeline.stages.normalize import normalize
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Sizes and schedules. The defaults build the shipped model in well under 25 minutes."""
+
+    data_dir: Path
+    out_dir: Path
+    seed: int = 13
+    max_length: int = 64
+    teacher_examples: int = 10000
+    teacher_epochs: int = 1
+    teacher_batch: int = 32
+    teacher_lr: float = 6e-5
+    student_layers: int = 2
+    student_hidden: int = 128
+    student_heads: int = 2
+    student_epochs: int = 8
+    student_batch: int = 64
+    student_lr: float = 1.5e-3
+    distill_weight: float = 0.5
+    max_steps: int | None = None  # smoke tests: cap every training loop
+
+
+def tokenizer(max_length: int) -> Tokenizer:
+    """MiniLM's WordPiece tokenizer with its fixed 128-token padding turned off."""
+    tok = Tokenizer.from_file(str(nets.minilm_dir() / "tokenizer.json"))
+    tok.no_padding()
+    tok.enable_truncation(max_length)
+    return tok
+
+
+def encode(tok: Tokenizer, texts: Sequence[str]) -> list[list[int]]:
+    """Token ids of normalized texts."""
+    return [tok.encode(normalize(text)).ids for text in texts]
+
+
+def targets(labels: Sequence[Sequence[str]]) -> torch.Tensor:
+    """Multi-hot label matrix."""
+    out = torch.zeros(len(labels), len(LABELS))
+    for row, names in enumerate(labels):
+        for name in names:
+            out[row, LABELS.index(name)] = 1.0
+    return out
+
+
+def pad(rows: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pad to the longest row."""
+    width = max(len(r) for r in rows)
+    ids = torch.zeros(len(rows), width, dtype=torch.long)
+    mask = torch.zeros(len(rows), width, dtype=torch.long)
+    for i, r in enumerate(rows):
+        ids[i, : len(r)] = torch.tensor(r)
+        mask[i, : len(r)] = 1
+    return ids, mask
+
+
+def batches(lengths: Sequence[int], size: int, rng: random.Random) -> Iterator[list[int]]:
+    """Shuffled batches of similar length (sorted within chunks), to pad little."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    chunk = size * 50
+    out = []
+    for start in range(0, len(order), chunk):
+        part = sorted(order[start : start + chunk], key=lambda i: lengths[i])
+        out += [part[i : i + size] for i in range(0, len(part), size)]
+    rng.shuffle(out)
+    yield from out
+
+
+@torch.no_grad()
+def predict(model: nn.Module, ids: Sequence[Sequence[int]], size: int = 128) -> torch.Tensor:
+    """Probabilities for every row, in order."""
+    model.eval()
+    out = torch.zeros(len(ids), len(LABELS))
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    for start in range(0, len(order), size):
+        index = order[start : start + size]
+        out[index] = torch.sigmoid(model(*pad([ids[i] for i in index])))
+    return out
+
+
+def fit(
+    model: nn.Module,
+    ids: Sequence[Sequence[int]],
+    goal: torch.Tensor,
+    soft: torch.Tensor | None,
+    epochs: int,
+    batch: int,
+    lr: float,
+    config: TrainConfig,
+) -> None:
+    """AdamW with linear warm-up and decay; BCE on labels (and on teacher probabilities)."""
+    rng = random.Random(config.seed)
+    steps = epochs * math.ceil(len(ids) / batch)
+    if config.max_steps is not None:
+        steps = min(steps, config.max_steps)
+    optim = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    warm = max(1, steps // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
+    )
+    bce = nn.BCEWithLogitsLoss()
+    lengths, step, started = [len(r) for r in ids], 0, time.monotonic()
+    model.train()
+    while step < steps:
+        for index in batches(lengths, batch, rng):
+            logits = model(*pad([ids[i] for i in index]))
+            loss = bce(logits, goal[index])
+            if soft is not None:
+                w = config.distill_weight
+                loss = (1 - w) * loss + w * bce(logits, soft[index])
+            optim.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optim.step()
+            sched.step()
+            step += 1
+            if step % 100 == 0 or step == steps:
+                log.info(
+                    "step %d/%d loss %.4f (%.0fs)",
+                    step,
+                    steps,
+                    loss.item(),
+                    time.monotonic() - started,
+                )
+            if step >= steps:
+                break
+
+
+def train(config: TrainConfig) -> dict[str, float]:
+    """Train teacher and student; save both under `out_dir`; return timings in seconds."""
+    torch.manual_seed(config.seed)
+    started = time.monotonic()
+    rows = read(config.data_dir, "train")
+    tok = tokenizer(config.max_length)
+    ids = encode(tok, [r.text for r in rows])
+    goal = targets([r.labels for r in rows])
+    subset = random.Random(config.seed).sample(
+        range(len(rows)), min(len(rows), config.teacher_examples)
+    )
+
+    teacher = nets.teacher(len(LABELS))
+    fit(
+        teacher,
+        [ids[i] for i in subset],
+        goal[subset],
+        None,
+        config.teacher_epochs,
+        config.teacher_batch,
+        config.teacher_lr,
+        config,
+    )
+    teacher_s = time.monotonic() - started
+    soft = predict(teacher, ids)
+
+    scfg = nets.student_config(
+        config.student_layers, config.student_hidden, config.student_heads, config.max_length
+    )
+    student = nets.student(scfg, len(LABELS), init_from=teacher)
+    fit(
+        student,
+        ids,
+        goal,
+        soft,
+        config.student_epochs,
+        config.student_batch,
+        config.student_lr,
+        config,
+    )
+
+    config.out_dir.mkdir(parents=True, exist_ok=True)
+    torch.save(teacher.state_dict(), config.out_dir / "teacher.pt")
+    torch.save(student.state_dict(), config.out_dir / "student.pt")
+    meta = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()}
+    meta["student_config"] = scfg.to_dict()
+    meta["labels"] = list(LABELS)
+    (config.out_dir / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    total = time.monotonic() - started
+    log.info("teacher %.0fs, total %.0fs", teacher_s, total)
+    return {"teacher_s": teacher_s, "total_s": total}
+
+
+def load_student(out_dir: Path) -> tuple[nets.Classifier, dict[str, object]]:
+    """The trained student and the training metadata."""
+    meta = json.loads((out_dir / "train.json").read_text(encoding="utf-8"))
+    scfg = nets.BertConfig.from_dict(meta["student_config"])
+    model = nets.student(scfg, len(meta["labels"]), init_from=None)
+    model.load_state_dict(torch.load(out_dir / "student.pt", weights_only=True))
+    return model.eval(), meta

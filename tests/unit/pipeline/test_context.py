@@ -1,0 +1,64 @@
+import time
+
+import pytest
+
+from pipeline.stages.context import ContextEntry, InMemoryContextStore, apply_context
+
+
+def entry(
+    sender: str, hits: tuple[str, ...] = (), age: float = 0.0, **scores: float
+) -> ContextEntry:
+    return ContextEntry(sender, scores, hits, time.time() - age)
+
+
+def test_entry_json_round_trip() -> None:
+    original = ContextEntry("u1", {"scam": 0.25, "spam": 0.0}, ("phone",), 1700000000.5)
+    assert ContextEntry.from_json(original.to_json()) == original
+
+
+def test_contact_then_payment_app_raises_off_platform() -> None:
+    recent = [entry("seller", ("phone",), off_platform=0.6)]
+    out, reasons = apply_context(
+        {"off_platform": 0.1}, ["payment_app"], "seller", recent, time.time()
+    )
+    assert out["off_platform"] >= 0.95
+    assert reasons == ("off_platform:context_contact_payment",)
+
+
+def test_history_of_other_sender_or_old_history_does_not_count() -> None:
+    now = time.time()
+    other = [entry("buyer", ("phone",), off_platform=0.95)]
+    old = [entry("seller", ("phone",), age=3600.0, off_platform=0.95)]
+    for recent in (other, old):
+        out, reasons = apply_context({"off_platform": 0.4}, ["payment_app"], "seller", recent, now)
+        assert out == {"off_platform": 0.4}
+        assert reasons == ()
+
+
+def test_risky_history_amplifies_a_moderate_score_only() -> None:
+    recent = [entry("s", scam=0.9)]
+    raised, reasons = apply_context({"scam": 0.4}, [], "s", recent, time.time())
+    assert raised["scam"] == pytest.approx(0.4 + 0.6 * 0.5 * 0.9)
+    assert reasons == ("scam:context",)
+    calm, _ = apply_context({"scam": 0.05}, [], "s", recent, time.time())
+    assert calm["scam"] == 0.05
+
+
+async def test_store_keeps_last_entries_and_evicts_least_recent() -> None:
+    store = InMemoryContextStore(max_conversations=2, max_entries=3, ttl_s=60.0)
+    for i in range(5):
+        await store.push("a", entry(str(i)))
+    assert [e.sender_id for e in await store.recent("a")] == ["2", "3", "4"]
+    await store.push("b", entry("x"))
+    await store.recent("a")  # touch a: b becomes the least recently used
+    await store.push("c", entry("y"))
+    assert len(store) == 2
+    assert await store.recent("b") == []
+    assert len(await store.recent("a")) == 3
+
+
+async def test_store_drops_expired_entries() -> None:
+    store = InMemoryContextStore(ttl_s=10.0)
+    await store.push("a", entry("old", age=30.0))
+    await store.push("a", entry("new"))
+    assert [e.sender_id for e in await store.recent("a")] == ["new"]

@@ -1,0 +1,66 @@
+import pytest
+
+from pipeline.stages.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("PаyPаl me", "paypal me"),  # Cyrillic а inside a Latin word
+        ("ѕеnd thе соdе", "send the code"),
+        ("whats\u200bapp", "whatsapp"),
+        ("z\u200de\u2060lle", "zelle"),
+        ("Ｚｅｌｌｅ", "zelle"),  # full-width, folded by NFKC
+        ("pay with z3lle", "pay with zelle"),
+        ("v e n m o", "venmo"),
+        ("ca$h app", "cash app"),
+    ],
+)
+def test_folds_disguised_letters(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("call 4 1 5 5 5 5 0 1 9 2", "call 4155550192"),
+        ("(415) 555-0192", "4155550192"),
+        ("415.555.0192", "4155550192"),
+        ("five five five one two three four five six seven", "5551234567"),
+        ("four one five 555 0192", "4155550192"),
+        ("+44 7700 900123", "+447700900123"),
+    ],
+)
+def test_joins_spaced_and_spelled_digits(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("john at gmail dot com", "john@gmail.com"),
+        ("john(at)yahoo(dot)com", "john@yahoo.com"),
+        ("mary [at] outlook [dot] com", "mary@outlook.com"),
+    ],
+)
+def test_rebuilds_spelled_out_emails(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i can do $450, zip 94110",
+        "meet at starbucks at 5 pm",
+        "one or two days",
+        "iphone 13 pro 128gb",
+        "call me at 4pm",
+        "привет, как дела",  # wholly Cyrillic: another language, not a disguise
+    ],
+)
+def test_leaves_ordinary_text_alone(text: str) -> None:
+    assert normalize(text) == text
+
+
+def test_lowercases_and_squeezes() -> None:
+    assert normalize("  SOOOOOO   Good!! ") == "sooo good!!"

@@ -1,0 +1,54 @@
+import pytest
+
+from pipeline.stages.normalize import normalize
+from pipeline.stages.rules import RuleHit, combine, match_rules
+
+
+def names(text: str) -> set[str]:
+    return {hit.name for hit in match_rules(normalize(text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("text me at four one five 555 0192", "phone"),
+        ("call (415) 555-0192", "phone"),
+        ("write to john at gmail dot com", "email"),
+        ("send it to 0x52908400098527886E0F7030069857D2E4169EE7", "crypto_address"),
+        ("my wallet bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "crypto_address"),
+        ("send me the verification code", "verification_code"),
+        ("tell me the code you just got", "verification_code"),
+        ("what's the 6 digit code?", "verification_code"),
+        ("pay me on z3lle", "payment_app"),
+        ("do you take cash app?", "payment_app"),
+        ("add me on whatsapp", "messenger"),
+        ("see https://bit.ly/abc", "link"),
+        ("i know where you live", "threat"),
+    ],
+)
+def test_rule_matches(text: str, rule: str) -> None:
+    assert rule in names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm in 94110",
+        "the model is SKU 8840-221",
+        "it's $1,250 firm",
+        "i'll pay cash at pickup",
+        "what's the model code on the label?",
+        "i'll give you the release code at pickup",
+        "is it still available?",
+    ],
+)
+def test_hard_negatives_hit_no_weighted_rule(text: str) -> None:
+    assert [hit for hit in match_rules(normalize(text)) if hit.weight > 0] == []
+
+
+def test_combine_sets_a_floor_and_keeps_higher_scores() -> None:
+    hits = (RuleHit("phone", "off_platform", 0.9), RuleHit("payment_app", "off_platform", 0.0))
+    out = combine({"off_platform": 0.2, "scam": 0.7}, hits)
+    assert out["off_platform"] == pytest.approx(1 - 0.8 * 0.1)
+    assert out["scam"] == 0.7
+    assert combine({"off_platform": 0.2}, (hits[1],))["off_platform"] == 0.2
