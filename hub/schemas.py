@@ -89,3 +89,32 @@ class QueueContext(Payload):
 class ScoreRequest(Payload):
     text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
     conversation_id: Id | None = None
+
+
+# -- offers (DESIGN.md section 5) ------------------------------------------------------------
+class OfferMake(Payload):
+    conversation_id: Id
+    amount_cents: Cents
+    client_msg_id: Id
+    # Optional: when given it must be the listing's currency (offers are in the listing's).
+    currency: Currency | None = None
+
+
+class OfferCounter(Payload):
+    offer_id: Id
+    amount_cents: Cents
+
+
+class OfferRef(Payload):
+    offer_id: Id
+
+
+class ListingUpdated(BaseModel):
+    """Body of the ``listing.updated`` event other services publish (extra fields ignored)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    listing_id: Id
+    price_cents: Annotated[int, Field(ge=0, le=10**11)] | None = None
+    status: Literal["active", "sold", "removed"] | None = None
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None

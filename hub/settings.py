@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     # Commerce
     offer_ttl_s: float = 48 * 3600
     outbox_poll_s: float = 0.5
+    offer_sweep_s: float = 30.0
+    # Exchange and queue names are "<namespace>.commands", ... (the contract's: "echolist").
+    amqp_namespace: str = "echolist"
+    amqp_max_deliveries: int = 5
+    amqp_prefetch: int = 16
+    # Test-only: the transaction service sleeps this long inside each handler (0 = off).
+    testing_commerce_handler_delay_s: float = 0.0
     stripe_api_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
     stripe_api_base: str | None = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from commerce.offers import Offer
+from commerce.transactions import Transaction
 from storage.repositories.conversations import Conversation
 from storage.repositories.listings import Listing
 from storage.repositories.messages import Message
@@ -65,3 +67,24 @@ def message(m: Message, viewer: str | None) -> dict[str, Any]:
             "reasons": list(m.moderation.get("reasons", [])),
         }
     return out
+
+
+def offer(o: Offer) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "conversation_id": o.conversation_id,
+        "listing_id": o.listing_id,
+        "buyer_id": o.buyer_id,
+        "seller_id": o.seller_id,
+        "made_by": o.made_by,
+        "amount_cents": o.amount_cents,
+        "currency": o.currency,
+        "status": o.status,
+        "parent_id": o.parent_id,
+        "expires_at": iso(o.expires_at),
+        "created_at": iso(o.created_at),
+    }
+
+
+def transaction(t: Transaction) -> dict[str, Any]:
+    return t.to_json()
