@@ -81,6 +81,30 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
+    from commerce.worker import WorkerConfig, serve
+
+    if not settings.amqp_url or not settings.database_url:
+        log.error(
+            "hub worker needs HUB_AMQP_URL and HUB_DATABASE_URL; on the embedded default the "
+            "commerce services run inside `hub serve`"
+        )
+        return 2
+    config = WorkerConfig(
+        database_url=settings.database_url,
+        amqp_url=settings.amqp_url,
+        namespace=settings.amqp_namespace,
+        outbox_poll_s=settings.outbox_poll_s,
+        max_deliveries=settings.amqp_max_deliveries,
+        prefetch=settings.amqp_prefetch,
+        grace_s=settings.shutdown_grace_s,
+        handler_delay_s=settings.testing_commerce_handler_delay_s,
+    )
+    _install_uvloop()
+    asyncio.run(serve(config))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="hub", description="EchoList Hub")
     sub = p.add_subparsers(dest="command", required=True)
@@ -93,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--role", default="user", choices=["user", "moderator", "admin", "service"])
     token.add_argument("--ttl", type=int, default=24 * 3600, help="seconds until it expires")
     token.set_defaults(func=cmd_token)
+    worker = sub.add_parser("worker", help="run the commerce services (needs RabbitMQ)")
+    worker.set_defaults(func=cmd_worker)
     db = sub.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "downgrade"])
     db.add_argument("revision", nargs="?", default="heads")

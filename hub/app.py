@@ -12,8 +12,10 @@ from redis.asyncio import Redis
 
 from hub.auth import Principal, TokenVerifier
 from hub.chat import ChatService
+from hub.consumers import CommerceNode
 from hub.events import chat as chat_events
 from hub.events import listings as listing_events
+from hub.events import offers as offer_events
 from hub.gateway import Gateway
 from hub.http import listings as listing_routes
 from hub.http import ops
@@ -51,6 +53,7 @@ class Hub:
     limiter: RateLimiter
     redis: Redis | None = None
     checks: dict[str, ops.ReadinessCheck] = field(default_factory=dict)
+    commerce: CommerceNode | None = None
 
 
 HUB = web.AppKey("hub", Hub)
@@ -85,11 +88,14 @@ def create_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     gateway.attach(app)
     chat_events.register(gateway, hub.chat)
     listing_events.register(gateway, hub.listings)
+    hub.commerce = CommerceNode(settings, db, gateway, chat, hub.listings, clock, hub.checks)
+    offer_events.register(gateway, hub.commerce.offers)
     app.add_routes(ops.routes(metrics, hub.checks))
     app.add_routes(listing_routes.routes(verifier, hub.listings))
     gateway.on_connect(_touch_user(hub))
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_redis)
+    app.cleanup_ctx.append(hub.commerce.lifecycle)  # bus, relay, consumers, sweeper
     app.on_shutdown.append(_drain)
     return app
 
