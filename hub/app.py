@@ -88,7 +88,7 @@ def create_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     gateway.attach(app)
     chat_events.register(gateway, hub.chat)
     listing_events.register(gateway, hub.listings)
-    hub.commerce = CommerceNode(settings, db, gateway, chat, hub.listings, clock, hub.checks)
+    hub.commerce = CommerceNode(settings, db, gateway, hub.chat, hub.listings, clock, hub.checks)
     offer_events.register(gateway, hub.commerce.offers)
     app.add_routes(ops.routes(metrics, hub.checks))
     app.add_routes(listing_routes.routes(verifier, hub.listings))
