@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -13,17 +14,22 @@ from redis.asyncio import Redis
 from hub.auth import Principal, TokenVerifier
 from hub.chat import ChatService
 from hub.consumers import CommerceNode
+from hub.context_store import context_store
 from hub.events import chat as chat_events
 from hub.events import listings as listing_events
+from hub.events import moderation as moderation_events
 from hub.events import offers as offer_events
 from hub.gateway import Gateway
 from hub.http import listings as listing_routes
-from hub.http import ops
+from hub.http import moderation as moderation_routes
+from hub.http import ops, pages
 from hub.http.middleware import json_errors
 from hub.listings import ListingService
 from hub.metrics import Metrics
+from hub.moderation import ModerationService
 from hub.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
 from hub.settings import Settings
+from pipeline import ModerationRunner, RunnerConfig
 from storage import migrate
 from storage.engine import Database
 from storage.repositories import listings, users
@@ -50,8 +56,10 @@ class Hub:
     gateway: Gateway
     chat: ChatService
     listings: ListingService
+    moderation: ModerationService
     limiter: RateLimiter
     redis: Redis | None = None
+    runner: ModerationRunner | None = None
     checks: dict[str, ops.ReadinessCheck] = field(default_factory=dict)
     commerce: CommerceNode | None = None
 
@@ -71,6 +79,7 @@ def create_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     )
     db = Database(settings.effective_database_url, pool_size=settings.database_pool_size)
     gateway = Gateway(settings, verifier, metrics, limiter)
+    chat = ChatService(db, gateway, metrics, clock, settings.sync_max_messages)
     hub = Hub(
         settings=settings,
         clock=clock,
@@ -78,8 +87,9 @@ def create_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
         verifier=verifier,
         db=db,
         gateway=gateway,
-        chat=ChatService(db, gateway, metrics, clock, settings.sync_max_messages),
+        chat=chat,
         listings=ListingService(db, gateway, clock),
+        moderation=ModerationService(db, gateway, chat, metrics, clock, settings.node_id),
         limiter=limiter,
         redis=redis,
     )
@@ -90,11 +100,18 @@ def create_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     listing_events.register(gateway, hub.listings)
     hub.commerce = CommerceNode(settings, db, gateway, hub.chat, hub.listings, clock, hub.checks)
     offer_events.register(gateway, hub.commerce.offers)
+    moderation_events.register(gateway, hub.moderation)
+    if settings.moderation_enabled:
+        chat.moderation = hub.moderation
     app.add_routes(ops.routes(metrics, hub.checks))
     app.add_routes(listing_routes.routes(verifier, hub.listings))
+    app.add_routes(moderation_routes.routes(verifier, hub.moderation))
+    app.add_routes(pages.routes(settings))
     gateway.on_connect(_touch_user(hub))
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_redis)
+    app.cleanup_ctx.append(_model)
+    app.cleanup_ctx.append(_moderation_stats)
     app.cleanup_ctx.append(hub.commerce.lifecycle)  # bus, relay, consumers, sweeper
     app.on_shutdown.append(_drain)
     return app
@@ -136,6 +153,45 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
     log.info("redis ready")
     yield
     await redis.aclose()
+
+
+async def _model(app: web.Application) -> AsyncIterator[None]:
+    """The moderation pipeline's model session, warmed up (rules-only if it cannot load)."""
+    hub = app[HUB]
+    if not hub.settings.moderation_enabled:
+        yield
+        return
+    s = hub.settings
+    config = RunnerConfig(
+        artifacts_dir=s.model_dir,
+        threads=s.moderation_threads,
+        max_batch=s.moderation_max_batch,
+        max_wait_ms=s.moderation_max_wait_ms,
+        max_queue=s.moderation_max_queue,
+    )
+    runner = ModerationRunner(config, context_store(hub.redis))
+    await runner.start()
+    hub.runner = hub.moderation.runner = runner
+
+    async def check() -> None:
+        if not runner.ready:
+            raise RuntimeError("moderation runner is not running")
+        if runner.degraded:
+            raise RuntimeError("model unavailable: moderating with the rules alone")
+
+    hub.checks["model"] = check
+    log.info("moderation ready (degraded=%s)", runner.degraded)
+    yield
+    hub.moderation.runner = None
+    await runner.close()
+
+
+async def _moderation_stats(app: web.Application) -> AsyncIterator[None]:
+    """The owned task that streams this node's moderation stats to moderators."""
+    task = asyncio.create_task(app[HUB].moderation.stream_stats(2.0), name="moderation-stats")
+    yield
+    task.cancel()
+    await asyncio.wait([task])
 
 
 async def _drain(app: web.Application) -> None:

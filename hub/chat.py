@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -31,6 +31,20 @@ T = TypeVar("T")
 class Sent:
     message: Message
     duplicate: bool
+    # Messages stored in the same transaction by ``store(..., extra=...)`` (interventions).
+    extra: tuple[Message, ...] = ()
+
+
+# Stores more rows in the transaction that appends a message; returns the messages it added.
+Extra = Callable[[AsyncConnection, Message], Awaitable[list[Message]]]
+
+
+class ModeratedSend(Protocol):
+    """The moderation service's send path (hub.moderation); None when moderation is off."""
+
+    async def send(
+        self, conv: Conversation, user_id: str, sid: str, client_msg_id: str, text: str
+    ) -> dict[str, Any]: ...
 
 
 class ChatService:
@@ -44,6 +58,8 @@ class ChatService:
         self._metrics = metrics
         self._now = clock
         self._sync_max = sync_max
+        # Set by the composition root when moderation is on: every message.send goes through it.
+        self.moderation: ModeratedSend | None = None
         # Participants never change, so a conversation read once can authorize later events.
         self._known: OrderedDict[str, Conversation] = OrderedDict()
 
@@ -76,7 +92,9 @@ class ChatService:
             except NotFound as e:
                 raise ClientError(ErrorCode.NOT_FOUND, "no such listing") from e
             if lst.seller_id == user_id:
-                raise ClientError(ErrorCode.FORBIDDEN, "you cannot open a conversation on your own listing")
+                raise ClientError(
+                    ErrorCode.FORBIDDEN, "you cannot open a conversation on your own listing"
+                )
             existing = await convs.find_for(conn, listing_id, user_id)
             if existing is not None:
                 return existing
@@ -112,36 +130,59 @@ class ChatService:
         self, user_id: str, sid: str, conversation_id: str, client_msg_id: str, text: str
     ) -> dict[str, Any]:
         conv = await self.conversation_for(user_id, conversation_id)
+        if self.moderation is not None:
+            return await self.moderation.send(conv, user_id, sid, client_msg_id, text)
         new = NewMessage(conversation_id, user_id, "text", text, client_msg_id=client_msg_id)
         sent = await self.store(new)
         if not sent.duplicate:
             await self.deliver(conv, sent.message, skip_sid=sid)
         return wire.message(sent.message, user_id)
 
-    async def store(self, new: NewMessage) -> Sent:
-        """Append a message; a repeated (sender, client_msg_id) returns the stored one."""
-        if new.client_msg_id is not None:
-            async with self._db.read() as conn:
-                found = await messages.by_client_id(conn, new.sender_id, new.client_msg_id)
-            if found is not None:
-                return self._same_send(found, new)
+    async def previous(self, new: NewMessage) -> Sent | None:
+        """The message already stored for ``new``'s (sender, client_msg_id), if any."""
+        if new.client_msg_id is None:
+            return None
+        async with self._db.read() as conn:
+            found = await messages.by_client_id(conn, new.sender_id, new.client_msg_id)
+        return None if found is None else self._same_send(found, new)
+
+    async def store(
+        self, new: NewMessage, *, extra: Extra | None = None, lookup: bool = True
+    ) -> Sent:
+        """Append a message; a repeated (sender, client_msg_id) returns the stored one.
+
+        ``extra`` stores more rows in the same transaction; ``lookup=False`` skips the first
+        look for a repeat when the caller has just made it (a race is still caught).
+        """
+        repeat = await self.previous(new) if lookup else None
+        if repeat is not None:
+            return repeat
+
+        async def work(conn: AsyncConnection) -> tuple[Message, list[Message]]:
+            msg = await messages.append(conn, new, self._now())
+            return msg, (await extra(conn, msg) if extra is not None else [])
+
         try:
-            msg = await self._db.run(lambda conn: messages.append(conn, new, self._now()))
+            msg, more = await self._db.run(work)
         except DuplicateMessage:
             assert new.client_msg_id is not None
             async with self._db.read() as conn:
                 found = await _must(messages.by_client_id(conn, new.sender_id, new.client_msg_id))
             return self._same_send(found, new)
         self._metrics.messages.labels(msg.status).inc()
-        return Sent(msg, duplicate=False)
+        return Sent(msg, duplicate=False, extra=tuple(more))
 
     @staticmethod
     def _same_send(found: Message, new: NewMessage) -> Sent:
         if found.conversation_id != new.conversation_id:
-            raise ClientError(ErrorCode.CONFLICT, "client_msg_id already used in another conversation")
+            raise ClientError(
+                ErrorCode.CONFLICT, "client_msg_id already used in another conversation"
+            )
         return Sent(found, duplicate=True)
 
-    async def deliver(self, conv: Conversation, msg: Message, *, skip_sid: str | None = None) -> None:
+    async def deliver(
+        self, conv: Conversation, msg: Message, *, skip_sid: str | None = None
+    ) -> None:
         """Push ``message.new`` to whoever may see ``msg`` (the sender's other devices too)."""
         viewers = conv.participants() if msg.visible_to is None else (msg.visible_to,)
         for viewer in viewers:
@@ -163,7 +204,9 @@ class ChatService:
         body = {"conversation_id": conversation_id, "user_id": user_id, "typing": typing}
         await self._gw.emit_users("typing", body, [conv.other(user_id)])
 
-    async def sync(self, user_id: str, cursors: dict[str, int]) -> tuple[list[dict[str, Any]], bool]:
+    async def sync(
+        self, user_id: str, cursors: dict[str, int]
+    ) -> tuple[list[dict[str, Any]], bool]:
         """Every message after each cursor, per conversation in order; (messages, has_more)."""
         for cid in cursors:
             await self.conversation_for(user_id, cid)

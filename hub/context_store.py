@@ -69,7 +69,7 @@ class RedisContextStore:
 
     async def recent(self, conversation_id: str) -> list[ContextEntry]:
         try:
-            raw = await self._redis.lrange(self._key(conversation_id), 0, -1)  # type: ignore[misc]
+            raw = await self._redis.lrange(self._key(conversation_id), 0, -1)
         except RedisError:
             log.warning("context store unreachable; moderating without context", exc_info=True)
             return []
