@@ -1,0 +1,52 @@
+# EchoList Hub — two commands on a fresh machine:
+#   make run    the hub on the embedded default (SQLite, in-process bus, simulated payments)
+#   make test   the whole test suite (needs MariaDB, Redis and RabbitMQ running; .ci/run starts them)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8080
+HOST ?= 127.0.0.1
+
+.PHONY: run test lint typecheck format venv dev-env js-deps browser clean
+
+$(BIN)/.runtime-stamp: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip wheel setuptools
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(BIN)/.dev-stamp: pyproject.toml $(BIN)/.runtime-stamp
+	$(BIN)/pip install -q -e '.[dev,train]'
+	@touch $@
+
+venv: $(BIN)/.runtime-stamp
+dev-env: $(BIN)/.dev-stamp js-deps browser
+
+run: $(BIN)/.runtime-stamp
+	$(BIN)/hub serve --host $(HOST) --port $(PORT)
+
+js-deps: tests/e2e/js/node_modules/.stamp
+tests/e2e/js/node_modules/.stamp: tests/e2e/js/package.json tests/e2e/js/package-lock.json
+	cd tests/e2e/js && npm ci --no-audit --no-fund
+	@touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: dev-env
+	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/.dev-stamp
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/.dev-stamp
+	$(BIN)/mypy
+
+format: $(BIN)/.dev-stamp
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var tests/e2e/js/node_modules .pytest_cache .mypy_cache .ruff_cache
