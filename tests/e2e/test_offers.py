@@ -57,8 +57,10 @@ async def updated(c: Client, offer_id: str, status: str) -> dict[str, Any]:
 async def test_make_counter_counter_accept_creates_a_transaction(hub: HubHarness) -> None:
     buyer, seller, listing, conv = await hub.pair()
     first = await make(buyer, conv, 8000)
-    assert first["status"] == "pending" and first["made_by"] == conv["buyer_id"]
-    assert first["currency"] == listing["currency"] and first["parent_id"] is None
+    assert first["status"] == "pending"
+    assert first["made_by"] == conv["buyer_id"]
+    assert first["currency"] == listing["currency"]
+    assert first["parent_id"] is None
     assert set(first) == {
         "id",
         "conversation_id",
@@ -76,30 +78,30 @@ async def test_make_counter_counter_accept_creates_a_transaction(hub: HubHarness
     for c in (buyer, seller):
         assert (await updated(c, first["id"], "pending"))["amount_cents"] == 8000
     line = (await seller.next("message.new"))["message"]
-    assert (
-        line["kind"] == "offer"
-        and line["offer_id"] == first["id"]
-        and line["text"] == "Offer: $80.00"
-    )
+    assert line["kind"] == "offer"
+    assert line["offer_id"] == first["id"]
+    assert line["text"] == "Offer: $80.00"
 
     second = (await seller.ok("offer.counter", {"offer_id": first["id"], "amount_cents": 9500}))[
         "offer"
     ]
-    assert second["parent_id"] == first["id"] and second["made_by"] == conv["seller_id"]
+    assert second["parent_id"] == first["id"]
+    assert second["made_by"] == conv["seller_id"]
     await updated(buyer, first["id"], "countered")
     await updated(buyer, second["id"], "pending")
 
     third = (await buyer.ok("offer.counter", {"offer_id": second["id"], "amount_cents": 9000}))[
         "offer"
     ]
-    assert third["status"] == "pending" and third["amount_cents"] == 9000
+    assert third["status"] == "pending"
+    assert third["amount_cents"] == 9000
 
     ack = await seller.ok("offer.accept", {"offer_id": third["id"]})
     assert ack["offer"]["status"] == "accepted"
     txn = ack["transaction"]
-    assert (
-        txn["status"] == "open" and txn["offer_id"] == third["id"] and txn["amount_cents"] == 9000
-    )
+    assert txn["status"] == "open"
+    assert txn["offer_id"] == third["id"]
+    assert txn["amount_cents"] == 9000
     for c in (buyer, seller):
         await updated(c, third["id"], "accepted")
         pushed = await c.next_where(
@@ -178,7 +180,8 @@ async def test_expiry_with_a_controlled_clock(hub: HubHarness, clock: FakeClock)
         assert (await updated(c, offer["id"], "expired"))["amount_cents"] == 5000
     assert await hub.hub.commerce.offers.sweep() == 0
     history = (await buyer.ok("conversation.history", {"conversation_id": conv["id"]}))["messages"]
-    assert history[-1]["text"] == "Expired: $50.00" and history[-1]["offer_id"] == offer["id"]
+    assert history[-1]["text"] == "Expired: $50.00"
+    assert history[-1]["offer_id"] == offer["id"]
 
 
 async def test_refusals(hub: HubHarness) -> None:
