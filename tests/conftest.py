@@ -23,7 +23,10 @@ _migrated: set[str] = set()
 
 
 def migrate_mariadb() -> None:
-    """Bring the MariaDB test schema to head once per test session."""
+    """Bring the MariaDB test schema to head once per test session.
+
+    Runs on its own thread and loop, so it may be called from sync fixtures and async code alike.
+    """
     if "mariadb" in _migrated:
         return
 
@@ -34,8 +37,28 @@ def migrate_mariadb() -> None:
         finally:
             await db.dispose()
 
-    asyncio.run(run())
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(run())
+        except BaseException as e:  # noqa: BLE001 - re-raised on the caller's thread
+            errors.append(e)
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join()
+    if errors:
+        raise errors[0]
     _migrated.add("mariadb")
+
+
+@pytest.fixture
+def mariadb() -> str:
+    """MariaDB is reachable (or the test skips/fails) and migrated; its URL."""
+    services.require("mariadb")
+    migrate_mariadb()
+    return services.MARIADB_URL
 
 
 def make_settings(backend: str, tmp_path: Path, **overrides: Any) -> Settings:

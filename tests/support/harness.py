@@ -12,6 +12,7 @@ from aiohttp import web
 from hub.app import HUB
 from hub.auth import mint
 from hub.settings import Settings
+from storage.engine import Database
 from storage.tables import conversations, listings, messages, read_cursors
 from tests.support.client import Client
 
@@ -23,7 +24,7 @@ def uid(prefix: str = "u") -> str:
 
 
 class HubHarness:
-    def __init__(self, url: str, app: web.Application, settings: Settings) -> None:
+    def __init__(self, url: str, app: web.Application | None, settings: Settings) -> None:
         self.url = url
         self.app = app
         self.settings = settings
@@ -87,11 +88,19 @@ class HubHarness:
     async def close(self) -> None:
         for c in self._clients:
             await c.close()
-        if self._listings and self.hub.db.dialect == "mysql":
-            await self._delete_rows()
+        if not self._listings or not (self.settings.database_url or "").startswith("mysql"):
+            return
+        if self.app is not None:
+            await self._delete_rows(self.hub.db)
+            return
+        db = Database(self.settings.effective_database_url, pool_size=1)
+        try:
+            await self._delete_rows(db)
+        finally:
+            await db.dispose()
 
-    async def _delete_rows(self) -> None:
-        async with self.hub.db.transaction() as conn:
+    async def _delete_rows(self, db: Database) -> None:
+        async with db.transaction() as conn:
             ids = sa.select(conversations.c.id).where(conversations.c.listing_id.in_(self._listings))
             conv_ids = [r[0] for r in await conn.execute(ids)]
             if conv_ids:
