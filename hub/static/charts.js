@@ -36,6 +36,13 @@ function drawLines(canvas, series, legend) {
       started = true;
     });
     ctx.stroke();
+    ctx.fillStyle = ctx.strokeStyle;
+    s.values.forEach((v, i) => {
+      if (v === null) return;
+      const x = pad + ((w - pad - 6) * i) / (n - 1);
+      const y = h - pad - ((h - pad * 2) * v) / top;
+      ctx.fillRect(x - 2, y - 2, 4, 4);
+    });
   });
   if (legend) {
     legend.replaceChildren(...series.map((s, k) => {

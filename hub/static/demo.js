@@ -83,7 +83,7 @@ class Pane {
 
   showTip(t) {
     const row = el("div", "tip");
-    row.append(el("span", "icon", "🛡"), el("span", "text", t.text));
+    row.append(el("span", "icon", "Safety tip"), el("span", "text", t.text));
     this.place(t.message_id, row, t.seq);
   }
 
