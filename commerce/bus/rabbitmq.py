@@ -44,12 +44,14 @@ class RabbitBus:
         max_deliveries: int = 5,
         prefetch: int = 16,
         publish_timeout_s: float = 5.0,
+        reconnect_interval_s: float = 1.0,
     ) -> None:
         self.topology = topology
         self._url = url
         self._max = max_deliveries
         self._prefetch = prefetch
         self._timeout = publish_timeout_s
+        self._reconnect = reconnect_interval_s
         self._conn: AbstractRobustConnection | None = None
         self._pub: AbstractChannel | None = None
         self._exchanges: dict[str, AbstractExchange] = {}
@@ -58,7 +60,9 @@ class RabbitBus:
 
     async def start(self) -> None:
         self._conn = await aio_pika.connect_robust(
-            self._url, client_properties={"connection_name": "echolist"}
+            self._url,
+            client_properties={"connection_name": f"echolist:{self.topology.namespace}"},
+            reconnect_interval=self._reconnect,
         )
         self._pub = await self._conn.channel(publisher_confirms=True, on_return_raises=True)
         for name in (self.topology.commands, self.topology.events, self.topology.dlx):
