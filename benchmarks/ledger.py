@@ -66,6 +66,12 @@ class Ledger:
             self.measured_sent += 1
             self._second(scheduled).sent += 1
 
+    def restamp(self, now: float) -> None:
+        """Measure what is still undelivered from ``now`` (a storm counts from its start)."""
+        for entry in self._sends.values():
+            if entry.expected - entry.received:
+                entry.scheduled = max(entry.scheduled, now)
+
     def acked(self, key: str, now: float, ack: Any, *, delivers: bool = True) -> None:
         """The sender's ack; an error or a non-delivering outcome (held, blocked) expects none."""
         entry = self._sends.get(key)

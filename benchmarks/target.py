@@ -59,6 +59,7 @@ class Target:
     pids: list[int] = field(default_factory=list)
     kind: str = "hub"
     description: dict[str, Any] = field(default_factory=dict)
+    seeded: list[str] = field(default_factory=list)
 
     def url_for(self, index: int) -> str:
         """Clients are spread over the nodes round-robin."""
@@ -95,6 +96,7 @@ class Target:
         ) as r:
             if r.status not in (200, 201):
                 raise TargetError(f"seeding listing {listing_id}: {r.status} {await r.text()}")
+        self.seeded.append(listing_id)
 
 
 def free_port() -> int:

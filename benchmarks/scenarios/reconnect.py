@@ -122,6 +122,7 @@ async def _storm(
     back, synced = Histogram(), Histogram()
     clients: list[LeanClient] = []
     t0 = time.perf_counter()
+    ledger.restamp(t0)
     # All at once, as after a network blip; the per-process gate only bounds open sockets in flight.
     gate = asyncio.Semaphore(max(cfg.connect_concurrency, 1000))
 
