@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from commerce.bus.base import Topology
+from commerce.bus.base import Service, Topology
 from commerce.bus.rabbitmq import RabbitBus
 from commerce.outbox import Relay
 from commerce.transactions import TransactionService
@@ -53,7 +53,8 @@ class Worker:
         self.relay = Relay(
             self.db, self.bus, self.topology.exchanges(), clock, poll_s=config.outbox_poll_s
         )
-        self.services = [
+        # BuyShield's services join this list.
+        self.services: list[Service] = [
             TransactionService(
                 self.db,
                 self.topology,
@@ -72,7 +73,8 @@ class Worker:
             for svc in self.services:
                 for sub in svc.subscriptions():
                     await self.bus.subscribe(sub)
-            log.info("worker ready: consuming %s", ", ".join(s.queue for s in self.services))
+            queues = [sub.queue for svc in self.services for sub in svc.subscriptions()]
+            log.info("worker ready: consuming %s", ", ".join(queues))
             await stop.wait()
             log.info("worker stopping")
         finally:

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commerce import outbox
-from commerce.bus.base import Bus, Envelope, Subscription, Topology
+from commerce.bus.base import Bus, Envelope, Service, Subscription, Topology
 from commerce.bus.inprocess import InProcessBus
 from commerce.bus.rabbitmq import RabbitBus
 from commerce.errors import BadMessage
@@ -163,7 +163,7 @@ class CommerceNode:
         self.events.on(TRANSACTION_UPDATED, push_transactions(gateway))
         self.listing_updates = ListingUpdates(db, listing_service, self.topology, clock)
         # Embedded: the commerce services run here. With RabbitMQ, `hub worker` runs them.
-        self.services: list[TransactionService] = []
+        self.services: list[Service] = []
         if not settings.amqp_url:
             self.services.append(
                 TransactionService(

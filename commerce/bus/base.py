@@ -71,6 +71,12 @@ class Topology:
         return (self.commands, self.events)
 
 
+class Service(Protocol):
+    """A commerce service: the queues it consumes (the transaction service, BuyShield, ...)."""
+
+    def subscriptions(self) -> list[Subscription]: ...
+
+
 class Bus(Protocol):
     """Publish with confirmation; consume with manual ack after the handler returns."""
 

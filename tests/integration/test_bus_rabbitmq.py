@@ -65,6 +65,9 @@ async def test_accepts_reach_the_workers_and_both_parties_two_nodes_two_workers(
     counts = await commerce_counts(a.hub.db, cluster.namespace, [p[2]["id"] for p in pairs])
     assert counts["transactions"] == counts["holds"] == counts["processed"] == 4
     assert counts["updated_events"] == 4
+    for worker in cluster.workers:  # SIGTERM: a graceful exit
+        assert await worker.stop() == 0
+        assert any("worker stopped" in line for line in worker.lines)
 
 
 async def test_listing_updated_from_another_service_reaches_watchers_once(cluster: Cluster) -> None:
