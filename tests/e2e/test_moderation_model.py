@@ -1,0 +1,62 @@
+"""Moderation with the shipped model artifacts (models/artifacts): the model really runs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import aiohttp
+import pytest
+
+from hub.settings import Settings
+from tests.support import services
+from tests.support.harness import HubHarness, uid
+
+
+@pytest.fixture
+async def model_hub(
+    hub_factory: Any, settings_factory: Callable[..., Settings]
+) -> AsyncIterator[HubHarness]:
+    settings = settings_factory(moderation_enabled=True)
+    if not (settings.model_dir / "model.onnx").exists():
+        why = f"no shipped model in {settings.model_dir}"
+        if services.IN_CI:
+            pytest.fail(why + " (CI=true: the artifacts are part of the repository)")
+        pytest.skip(why)
+    h: HubHarness = await hub_factory(settings)
+    yield h
+    await h.close()
+
+
+async def score(h: HubHarness, text: str) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {h.token(uid(), 'moderator')}"}
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(f"{h.url}/api/moderation/score", json={"text": text}, headers=headers) as r,
+    ):
+        assert r.status == 200
+        body: dict[str, Any] = await r.json()
+        return body
+
+
+async def test_the_shipped_model_scores_and_the_hub_is_ready(model_hub: HubHarness) -> None:
+    async with aiohttp.ClientSession() as s, s.get(f"{model_hub.url}/readyz") as r:
+        assert (await r.json())["checks"]["model"] == "ok"
+    clean = await score(model_hub, "Is the bike still available? I can pick it up Saturday.")
+    assert clean["degraded"] is False
+    assert clean["action"] == "allow"
+    scam = await score(
+        model_hub, "Send me the 6 digit code Google texted you so I know you're real"
+    )
+    assert scam["degraded"] is False
+    assert "scam" in scam["flagged"]
+    assert scam["action"] in {"hold", "block"}
+
+
+async def test_a_moderated_send_carries_the_models_verdict(model_hub: HubHarness) -> None:
+    buyer, seller, _, conv = await model_hub.pair()
+    body = {"conversation_id": conv["id"], "client_msg_id": uid(), "text": "What size is it?"}
+    msg = (await buyer.ok("message.send", body))["message"]
+    assert msg["status"] == "delivered"
+    assert msg["moderation"]["action"] == "allow"
+    assert (await seller.next("message.new"))["message"]["id"] == msg["id"]
