@@ -131,7 +131,9 @@ class ModerationService:
             await self._announce(conv, sent.message, sent.extra, verdict)
         return wire.message(sent.message, user_id)
 
-    async def verdict(self, text: str, conversation_id: str | None, sender_id: str) -> Verdict:
+    async def verdict(
+        self, text: str, conversation_id: str | None, sender_id: str | None
+    ) -> Verdict:
         """Run the pipeline; ``unavailable`` when it is down or its queue is full."""
         if self.runner is None:
             raise ClientError(ErrorCode.UNAVAILABLE, "moderation is starting; try again")
@@ -147,10 +149,11 @@ class ModerationService:
         self._metrics.moderation_latency.observe(time.perf_counter() - started)
         return verdict
 
-    async def score(self, text: str, conversation_id: str | None, caller: str) -> Verdict:
-        """A verdict without sending: the conversation's context is read, not added to."""
+    async def score(self, text: str, conversation_id: str | None) -> Verdict:
+        """A verdict without sending: the conversation's context (everyone's recent messages
+        in it, as the scorer is no participant) is read, not added to."""
         with read_only():
-            return await self.verdict(text, conversation_id, caller)
+            return await self.verdict(text, conversation_id, None)
 
     async def _store_extra(
         self, conn: AsyncConnection, conv: Conversation, msg: Message, verdict: Verdict

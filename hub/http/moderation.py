@@ -19,7 +19,7 @@ def routes(verifier: TokenVerifier, svc: ModerationService) -> list[web.RouteDef
         if principal.role not in _ALLOWED:
             raise ClientError(ErrorCode.FORBIDDEN, "moderator or service token required")
         body = await parse_json(request, ScoreRequest)
-        verdict = await svc.score(body.text, body.conversation_id, principal.user_id)
+        verdict = await svc.score(body.text, body.conversation_id)
         out = verdict.to_dict()
         out.update(model_ms=round(verdict.model_ms, 3), degraded=verdict.degraded)
         return web.json_response(out)

@@ -137,6 +137,12 @@ async def test_hold_keeps_it_from_the_recipient_and_queues_it(mhub: HubHarness) 
     await buyer.quiet("intervention", 0.1)
     assert [m["id"] for m in await history(buyer, conv)] == []
     assert next((m["id"], m["status"]) for m in await history(seller, conv)) == (msg["id"], "held")
+    assert (await buyer.ok("sync", {"cursors": {conv["id"]: 0}}))["messages"] == []
+    synced = (await seller.ok("sync", {"cursors": {conv["id"]: 0}}))["messages"]
+    assert [(m["kind"], m["status"]) for m in synced] == [
+        ("text", "held"),
+        ("intervention", "delivered"),
+    ]
     # a retry of the same send is the same message, queued once
     again = await send(seller, conv, HOLD, cmid=msg["client_msg_id"])
     assert again["id"] == msg["id"]
@@ -172,6 +178,8 @@ async def test_approve_reaches_both_parties_and_is_audited(mhub: HubHarness) -> 
     updated = (await seller.next("message.updated"))["message"]
     assert (updated["id"], updated["status"]) == (msg["id"], "delivered")
     assert [m["id"] for m in await history(buyer, conv)] == [msg["id"]]
+    synced = (await buyer.ok("sync", {"cursors": {conv["id"]: 0}}))["messages"]
+    assert [(m["id"], m["status"]) for m in synced] == [(msg["id"], "delivered")]
     await mod.error("decision", {"message_id": msg["id"], "action": "remove"}, "conflict")
     async with mhub.hub.db.read() as conn:
         audit = await queue_repo.decisions_for(conn, msg["id"])
@@ -294,6 +302,15 @@ async def test_context_builds_across_messages(mhub: HubHarness) -> None:
     await send(buyer, conv, "my number is 5551234567")
     later = await send(buyer, conv, "ok, I will pay with zelle then")
     assert "off_platform:context_contact_payment" in later["moderation"]["reasons"]
+    # a moderator scoring a text in this conversation sees the same context
+    headers = {"Authorization": f"Bearer {mhub.token(uid(), 'moderator')}"}
+    body = {"text": "venmo works too", "conversation_id": conv["id"]}
+    async with (
+        aiohttp.ClientSession() as s,
+        s.post(f"{mhub.url}/api/moderation/score", json=body, headers=headers) as r,
+    ):
+        verdict = await r.json()
+    assert "off_platform:context_contact_payment" in verdict["reasons"]
 
 
 async def test_a_full_pipeline_queue_answers_unavailable(
