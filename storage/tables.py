@@ -185,3 +185,50 @@ moderation_decisions = sa.Table(
     sa.Column("note", sa.String(1000), nullable=True),
     sa.Column("created_at", TIME, nullable=False),
 )
+
+# -- BuyShield (issue 6): escrows, their audited transitions, the payment provider's events ----
+escrows = sa.Table(
+    "escrows",
+    metadata,
+    sa.Column("transaction_id", UUID, primary_key=True),
+    sa.Column("listing_id", ID, nullable=False),
+    sa.Column("buyer_id", ID, nullable=False),
+    sa.Column("seller_id", ID, nullable=False),
+    sa.Column("amount_cents", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("payment_intent_id", sa.String(255), nullable=True, unique=True),
+    sa.Column("release_code", sa.String(6), nullable=False),
+    sa.Column("code_attempts", sa.Integer, nullable=False),
+    sa.Column("deadline", TIME, nullable=True),
+    sa.Column("held_at", TIME, nullable=True),
+    sa.Column("dispute_reason", sa.String(1000), nullable=True),
+    sa.Column("disputed_by", ID, nullable=True),
+    sa.Column("photo_key", sa.String(255), nullable=True),
+    sa.Column("created_at", TIME, nullable=False),
+    sa.Column("updated_at", TIME, nullable=False),
+    sa.Index("ix_escrows_status_deadline", "status", "deadline"),
+)
+
+escrow_transitions = sa.Table(
+    "escrow_transitions",
+    metadata,
+    sa.Column("id", UUID, primary_key=True),
+    sa.Column("transaction_id", UUID, nullable=False, index=True),
+    sa.Column("from_status", sa.String(24), nullable=False),
+    sa.Column("to_status", sa.String(24), nullable=False),
+    sa.Column("trigger", sa.String(24), nullable=False),
+    sa.Column("actor", ID, nullable=False),
+    sa.Column("reason", sa.String(1000), nullable=True),
+    sa.Column("created_at", TIME, nullable=False),
+)
+
+# Each provider webhook event once: a replayed event id is acknowledged and ignored.
+payment_events = sa.Table(
+    "payment_events",
+    metadata,
+    sa.Column("id", sa.String(255), primary_key=True),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("payment_intent_id", sa.String(255), nullable=True),
+    sa.Column("received_at", TIME, nullable=False),
+)
