@@ -224,6 +224,9 @@ class Cluster:
             await delete_commerce_rows(self.nodes[0].hub.db, self.namespace, listing_ids)
         for n in self.nodes:
             await n.close()
+            # Disconnect now: a robust channel would declare the queues again after the delete.
+            await n.hub.commerce.bus.stop_consuming(1)
+            await n.hub.commerce.bus.close()
         await delete_broker_namespace(self.namespace)
 
 
