@@ -184,7 +184,7 @@ def validate_hold(hold: timedelta, sweep: timedelta) -> None:
         )
 
 
-def from_row(m: Mapping[str, Any]) -> Escrow:
+def from_row(m: Mapping[Any, Any]) -> Escrow:
     return Escrow(
         transaction_id=m["transaction_id"],
         listing_id=m["listing_id"],

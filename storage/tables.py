@@ -213,7 +213,7 @@ escrows = sa.Table(
 escrow_transitions = sa.Table(
     "escrow_transitions",
     metadata,
-    sa.Column("id", UUID, primary_key=True),
+    sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
     sa.Column("transaction_id", UUID, nullable=False, index=True),
     sa.Column("from_status", sa.String(24), nullable=False),
     sa.Column("to_status", sa.String(24), nullable=False),

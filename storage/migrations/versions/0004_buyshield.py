@@ -18,6 +18,7 @@ depends_on = None
 ID = sa.String(64)
 UUID = sa.String(36)
 TIME = sa.DateTime(timezone=False).with_variant(mysql.DATETIME(fsp=6), "mysql")
+SERIAL = sa.BigInteger().with_variant(sa.Integer, "sqlite")
 
 
 def upgrade() -> None:
@@ -45,7 +46,7 @@ def upgrade() -> None:
     op.create_index("ix_escrows_status_deadline", "escrows", ["status", "deadline"])
     op.create_table(
         "escrow_transitions",
-        sa.Column("id", UUID, primary_key=True),
+        sa.Column("id", SERIAL, primary_key=True, autoincrement=True),
         sa.Column("transaction_id", UUID, nullable=False),
         sa.Column("from_status", sa.String(24), nullable=False),
         sa.Column("to_status", sa.String(24), nullable=False),

@@ -1,0 +1,1 @@
+"""Payment providers: Stripe (the only module importing ``stripe``) and a simulated one."""
