@@ -106,7 +106,7 @@ class Escrow:
 
     def to_json(self, viewer: str | None) -> dict[str, Any]:
         """The contract's BuyShield object as ``viewer`` sees it: the code is the buyer's alone."""
-        show_code = viewer is not None and viewer == self.buyer_id and self.status in _CODE_VISIBLE
+        show_code = viewer is not None and viewer == self.buyer_id and code_visible(self.status)
         return {
             "transaction_id": self.transaction_id,
             "status": self.status.value,
@@ -138,6 +138,11 @@ def iso(t: datetime | None) -> str | None:
 def new_release_code() -> str:
     """Six random digits, from the OS's CSPRNG."""
     return f"{secrets.randbelow(10**6):06d}"
+
+
+def code_visible(status: Status) -> bool:
+    """Whether the buyer is shown the release code in this state (funds held, or were)."""
+    return status in _CODE_VISIBLE
 
 
 def allowed(status: Status, trigger: Trigger) -> bool:

@@ -163,7 +163,9 @@ class SimulatedProvider:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.warning("simulated webhook delivery failed (attempt %d)", attempt, exc_info=True)
+                log.warning(
+                    "simulated webhook delivery failed (attempt %d)", attempt, exc_info=True
+                )
                 await asyncio.sleep(0.2 * 2**attempt)
         log.error("simulated webhook dropped after %d attempts", attempts)
 

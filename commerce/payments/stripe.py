@@ -91,9 +91,7 @@ class StripeProvider:
             "metadata": dict(metadata),
         }
         try:
-            pi = await self._intents.create_async(
-                params, {"idempotency_key": idempotency_key}
-            )
+            pi = await self._intents.create_async(params, {"idempotency_key": idempotency_key})
         except stripe.StripeError as e:
             raise PaymentError(f"stripe: creating the PaymentIntent failed: {e}") from e
         return _intent(pi)
