@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from commerce.buyshield import validate_hold
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,15 @@ class Settings(BaseSettings):
     stripe_api_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
     stripe_api_base: str | None = None
+    # BuyShield: how long funds stay held (validated against Stripe's 7-day authorization
+    # limit), how often the expiry scheduler runs, wrong release codes before the escrow locks.
+    buyshield_hold_hours: float = 72.0
+    buyshield_sweep_s: float = 60.0
+    buyshield_max_code_attempts: int = 5
+    # The simulated provider (no HUB_STRIPE_API_KEY) confirms a payment this long after start.
+    buyshield_simulated_confirm_s: float = 1.0
+    # Meetup photos; default <data_dir>/photos.
+    photo_dir: Path | None = None
 
     # Embedded conveniences
     seed_demo: bool | None = None
@@ -96,6 +108,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'hub.sqlite3').resolve()}"
+
+    @model_validator(mode="after")
+    def _hold_before_stripe_limit(self) -> Settings:
+        validate_hold(
+            timedelta(hours=self.buyshield_hold_hours), timedelta(seconds=self.buyshield_sweep_s)
+        )
+        return self
 
     @property
     def should_seed_demo(self) -> bool:
