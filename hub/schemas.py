@@ -118,3 +118,23 @@ class ListingUpdated(BaseModel):
     price_cents: Annotated[int, Field(ge=0, le=10**11)] | None = None
     status: Literal["active", "sold", "removed"] | None = None
     title: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+
+
+# -- BuyShield (DESIGN.md sections 5 and 6) ----------------------------------------------------
+class BuyShieldRef(Payload):
+    transaction_id: Id
+
+
+class BuyShieldDispute(Payload):
+    transaction_id: Id
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+class DisputeResolve(Payload):
+    transaction_id: Id
+    action: Literal["release", "refund"]
+    note: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
+class DisputeList(Payload):
+    limit: Annotated[int, Field(ge=1, le=200)] = 100
