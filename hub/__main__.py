@@ -41,8 +41,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             settings.data_dir / "dev-jwt-secret",
         )
     if settings.embedded:
-        log.info("embedded default: SQLite at %s, in-process fan-out and bus, simulated payments",
-                 settings.effective_database_url)
+        log.info(
+            "embedded default: SQLite at %s, in-process fan-out and bus, simulated payments",
+            settings.effective_database_url,
+        )
     _install_uvloop()
     web.run_app(
         create_app(settings),

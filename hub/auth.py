@@ -60,7 +60,7 @@ class TokenVerifier:
         if not isinstance(sub, str) or not 0 < len(sub) <= 64:
             raise ClientError(ErrorCode.UNAUTHORIZED, "invalid token: bad sub")
         try:
-            return Principal(sub, Role(role))
+            return Principal(sub, Role(str(role)))
         except ValueError as e:
             raise ClientError(ErrorCode.UNAUTHORIZED, "invalid token: unknown role") from e
 
@@ -75,7 +75,12 @@ def mint(settings: Settings, sub: str, role: str = "user", ttl_s: int = 24 * 360
     if settings.jwt_algorithm != "HS256":
         raise ValueError("hub token mints HS256 tokens only; use your identity provider for RS/ES")
     now = int(time.time())
-    claims: dict[str, object] = {"sub": sub, "role": Role(role).value, "iat": now, "exp": now + ttl_s}
+    claims: dict[str, object] = {
+        "sub": sub,
+        "role": Role(role).value,
+        "iat": now,
+        "exp": now + ttl_s,
+    }
     if settings.jwt_issuer:
         claims["iss"] = settings.jwt_issuer
     if settings.jwt_audience:

@@ -101,7 +101,9 @@ class ChatService:
             if lst.status != "active":
                 raise ClientError(ErrorCode.CONFLICT, f"listing is {lst.status}")
             created = await convs.create(conn, listing_id, user_id, lst.seller_id, self._now())
-            return created or await _must(convs.find_for(conn, listing_id, user_id))
+            if created is not None:
+                return created
+            return await _must(convs.find_for(conn, listing_id, user_id))
 
         conv = await self._db.run(work)
         self._remember(conv)
@@ -109,7 +111,7 @@ class ChatService:
             unread = (await convs.unread_counts(conn, user_id, [conv.id]))[conv.id]
         return wire.conversation(conv, unread)
 
-    async def list(self, user_id: str) -> list[dict[str, Any]]:
+    async def conversations(self, user_id: str) -> list[dict[str, Any]]:
         async with self._db.read() as conn:
             found = await convs.for_user(conn, user_id)
             ids = [c.id for c in found]

@@ -63,7 +63,9 @@ class ListingService:
         """Change fields of the read model and push a price change if there was one."""
         try:
             async with self._db.transaction() as conn:
-                before, after = await listings.update_fields(conn, listing_id, self._now(), **fields)
+                before, after = await listings.update_fields(
+                    conn, listing_id, self._now(), **fields
+                )
         except NotFound as e:
             raise ClientError(ErrorCode.NOT_FOUND, "no such listing") from e
         if before.price_cents != after.price_cents:

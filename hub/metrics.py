@@ -15,9 +15,7 @@ class Metrics:
 
     def __post_init__(self) -> None:
         r = self.registry
-        self.connections = Gauge(
-            "hub_connections", "Connected sockets", ["namespace"], registry=r
-        )
+        self.connections = Gauge("hub_connections", "Connected sockets", ["namespace"], registry=r)
         self.events = Counter(
             "hub_events", "Client events handled", ["event", "outcome"], registry=r
         )
@@ -27,15 +25,15 @@ class Metrics:
         self.refused = Counter(
             "hub_connections_refused", "Refused handshakes", ["namespace", "code"], registry=r
         )
-        self.messages = Counter(
-            "hub_messages", "Chat messages stored", ["status"], registry=r
-        )
+        self.messages = Counter("hub_messages", "Chat messages stored", ["status"], registry=r)
         self.moderation = Counter(
             "hub_moderation_actions", "Moderation outcomes", ["action"], registry=r
         )
         self.moderation_latency = Histogram(
-            "hub_moderation_seconds", "Moderation pipeline latency",
-            buckets=_LATENCY_BUCKETS, registry=r,
+            "hub_moderation_seconds",
+            "Moderation pipeline latency",
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
         )
         self.bus_published = Counter(
             "hub_bus_published", "Outbox messages published", ["type"], registry=r

@@ -32,7 +32,9 @@ def listing(x: Listing) -> dict[str, Any]:
     }
 
 
-def conversation(c: Conversation, unread: int, last: Message | None = None, *, viewer: str = "") -> dict[str, Any]:
+def conversation(
+    c: Conversation, unread: int, last: Message | None = None, *, viewer: str = ""
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": c.id,
         "listing_id": c.listing_id,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from hub.app import create_app
 from hub.settings import Settings
@@ -31,6 +32,13 @@ def migrate_mariadb() -> None:
         return
 
     async def run() -> None:
+        server = Database(services.MARIADB_SERVER_URL, pool_size=1)
+        try:
+            async with server.transaction() as conn:
+                await conn.execute(sa.text(f"DROP DATABASE IF EXISTS {services.MARIADB_DATABASE}"))
+                await conn.execute(sa.text(f"CREATE DATABASE {services.MARIADB_DATABASE}"))
+        finally:
+            await server.dispose()
         db = Database(services.MARIADB_URL)
         try:
             await migrate.upgrade(db)
@@ -51,6 +59,22 @@ def migrate_mariadb() -> None:
     if errors:
         raise errors[0]
     _migrated.add("mariadb")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop this session's MariaDB database."""
+    if "mariadb" not in _migrated:
+        return
+
+    async def run() -> None:
+        server = Database(services.MARIADB_SERVER_URL, pool_size=1)
+        try:
+            async with server.transaction() as conn:
+                await conn.execute(sa.text(f"DROP DATABASE IF EXISTS {services.MARIADB_DATABASE}"))
+        finally:
+            await server.dispose()
+
+    asyncio.run(run())
 
 
 @pytest.fixture
@@ -104,7 +128,9 @@ def hub_factory(aiohttp_server: Any) -> Callable[..., Any]:
 
 
 @pytest.fixture
-async def hub(hub_factory: Any, settings_factory: Callable[..., Settings]) -> AsyncIterator[HubHarness]:
+async def hub(
+    hub_factory: Any, settings_factory: Callable[..., Settings]
+) -> AsyncIterator[HubHarness]:
     harness: HubHarness = await hub_factory(settings_factory())
     yield harness
     await harness.close()

@@ -22,7 +22,7 @@ def register(gw: Gateway, chat: ChatService) -> None:
         return {"conversation": await chat.open(ctx.user_id, p.listing_id)}
 
     async def list_(ctx: EventContext, _: Empty) -> dict[str, Any]:
-        return {"conversations": await chat.list(ctx.user_id)}
+        return {"conversations": await chat.conversations(ctx.user_id)}
 
     async def history(ctx: EventContext, p: ConversationHistory) -> dict[str, Any]:
         msgs = await chat.history(ctx.user_id, p.conversation_id, p.before_seq, p.limit)

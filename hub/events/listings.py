@@ -19,7 +19,9 @@ def register(gw: Gateway, svc: ListingService) -> None:
         return {}
 
     async def price(ctx: EventContext, p: PriceUpdate) -> dict[str, Any]:
-        return {"listing": wire.listing(await svc.set_price(ctx.user_id, p.listing_id, p.price_cents))}
+        return {
+            "listing": wire.listing(await svc.set_price(ctx.user_id, p.listing_id, p.price_cents))
+        }
 
     gw.on("listing.watch", ListingRef, watch)
     gw.on("listing.unwatch", ListingRef, unwatch)

@@ -42,7 +42,9 @@ async def json_errors(
         if e.status < 400 or request.path.startswith("/socket.io"):
             raise
         code = _HTTP_CODES.get(e.status, ErrorCode.INTERNAL)
-        return web.json_response({"error": {"code": code.value, "message": e.reason}}, status=e.status)
+        return web.json_response(
+            {"error": {"code": code.value, "message": e.reason}}, status=e.status
+        )
     except Exception:
         cid = uuid.uuid4().hex[:12]
         log.exception("HTTP %s %s failed [correlation_id=%s]", request.method, request.path, cid)

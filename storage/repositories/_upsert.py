@@ -31,7 +31,9 @@ async def upsert(
     else:
         sstmt = sqlite.insert(table).values(**values)
         sproposed = sstmt.excluded
-        sets = {k: _expr(table.c[k], sproposed[k], v, mysql_dialect=False) for k, v in update.items()}
+        sets = {
+            k: _expr(table.c[k], sproposed[k], v, mysql_dialect=False) for k, v in update.items()
+        }
         await conn.execute(sstmt.on_conflict_do_update(index_elements=list(keys), set_=sets))
 
 

@@ -64,7 +64,9 @@ async def put(conn: AsyncConnection, listing: Listing) -> bool:
         "local_pickup": listing.local_pickup,
         "updated_at": listing.updated_at,
     }
-    res = await conn.execute(sa.update(listings).where(listings.c.id == listing.id).values(**values))
+    res = await conn.execute(
+        sa.update(listings).where(listings.c.id == listing.id).values(**values)
+    )
     if res.rowcount:
         return False
     existing = await find(conn, listing.id)

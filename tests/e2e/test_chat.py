@@ -29,10 +29,32 @@ async def refused(hub: HubHarness, token: object, namespace: str = "/") -> dict:
     [
         pytest.param(lambda: None, id="missing"),
         pytest.param(lambda: "not-a-jwt", id="malformed"),
-        pytest.param(lambda: jwt.encode({"sub": "a", "role": "user", "exp": int(time.time()) + 60}, "x" * 40, algorithm="HS256"), id="forged"),
-        pytest.param(lambda: jwt.encode({"sub": "a", "role": "user", "exp": int(time.time()) - 5}, SECRET, algorithm="HS256"), id="expired"),
-        pytest.param(lambda: jwt.encode({"sub": "a", "role": "user", "exp": int(time.time()) + 60}, None, algorithm="none"), id="alg-none"),
-        pytest.param(lambda: jwt.encode({"sub": "a", "exp": int(time.time()) + 60}, SECRET, algorithm="HS256"), id="no-role"),
+        pytest.param(
+            lambda: jwt.encode(
+                {"sub": "a", "role": "user", "exp": int(time.time()) + 60},
+                "x" * 40,
+                algorithm="HS256",
+            ),
+            id="forged",
+        ),
+        pytest.param(
+            lambda: jwt.encode(
+                {"sub": "a", "role": "user", "exp": int(time.time()) - 5}, SECRET, algorithm="HS256"
+            ),
+            id="expired",
+        ),
+        pytest.param(
+            lambda: jwt.encode(
+                {"sub": "a", "role": "user", "exp": int(time.time()) + 60}, None, algorithm="none"
+            ),
+            id="alg-none",
+        ),
+        pytest.param(
+            lambda: jwt.encode(
+                {"sub": "a", "exp": int(time.time()) + 60}, SECRET, algorithm="HS256"
+            ),
+            id="no-role",
+        ),
     ],
 )
 async def test_bad_tokens_are_refused_unauthorized(hub: HubHarness, make_token) -> None:
@@ -59,14 +81,20 @@ async def test_conversation_and_message_round_trip(hub: HubHarness) -> None:
     again = (await buyer.ok("conversation.open", {"listing_id": listing["id"]}))["conversation"]
     assert again["id"] == conv["id"]
 
-    ack = await buyer.ok("message.send", {"conversation_id": conv["id"], "client_msg_id": "m1", "text": "Is it still available?"})
+    ack = await buyer.ok(
+        "message.send",
+        {"conversation_id": conv["id"], "client_msg_id": "m1", "text": "Is it still available?"},
+    )
     msg = ack["message"]
     assert msg["seq"] == 1 and msg["status"] == "delivered" and msg["kind"] == "text"
     assert msg["sender_id"] == conv["buyer_id"] and msg["client_msg_id"] == "m1"
     for key in ("id", "conversation_id", "created_at", "offer_id"):
         assert key in msg
     pushed = await seller.next("message.new")
-    assert pushed["message"]["id"] == msg["id"] and pushed["message"]["text"] == "Is it still available?"
+    assert (
+        pushed["message"]["id"] == msg["id"]
+        and pushed["message"]["text"] == "Is it still available?"
+    )
 
     listed = (await seller.ok("conversation.list"))["conversations"]
     mine = next(c for c in listed if c["id"] == conv["id"])
@@ -90,37 +118,70 @@ async def test_conversation_and_message_round_trip(hub: HubHarness) -> None:
 async def test_history_pages_backwards_newest_last(hub: HubHarness) -> None:
     buyer, _seller, _listing, conv = await hub.pair()
     for i in range(7):
-        await buyer.ok("message.send", {"conversation_id": conv["id"], "client_msg_id": f"h{i}", "text": f"m{i}"})
-    page = (await buyer.ok("conversation.history", {"conversation_id": conv["id"], "limit": 3}))["messages"]
+        await buyer.ok(
+            "message.send",
+            {"conversation_id": conv["id"], "client_msg_id": f"h{i}", "text": f"m{i}"},
+        )
+    page = (await buyer.ok("conversation.history", {"conversation_id": conv["id"], "limit": 3}))[
+        "messages"
+    ]
     assert [m["seq"] for m in page] == [5, 6, 7]
-    older = (await buyer.ok("conversation.history", {"conversation_id": conv["id"], "before_seq": 5, "limit": 3}))["messages"]
+    older = (
+        await buyer.ok(
+            "conversation.history", {"conversation_id": conv["id"], "before_seq": 5, "limit": 3}
+        )
+    )["messages"]
     assert [m["seq"] for m in older] == [2, 3, 4]
-    await buyer.error("conversation.history", {"conversation_id": conv["id"], "limit": 101}, "invalid")
+    await buyer.error(
+        "conversation.history", {"conversation_id": conv["id"], "limit": 101}, "invalid"
+    )
 
 
 async def test_refusals(hub: HubHarness) -> None:
     buyer, seller, listing, conv = await hub.pair()
     stranger = await hub.client(uid("stranger"))
     cid = conv["id"]
-    await stranger.error("message.send", {"conversation_id": cid, "client_msg_id": "x", "text": "hi"}, "forbidden")
+    await stranger.error(
+        "message.send", {"conversation_id": cid, "client_msg_id": "x", "text": "hi"}, "forbidden"
+    )
     await stranger.error("conversation.history", {"conversation_id": cid}, "forbidden")
     await stranger.error("message.read", {"conversation_id": cid, "seq": 0}, "forbidden")
     await stranger.error("typing", {"conversation_id": cid, "typing": True}, "forbidden")
     await stranger.error("sync", {"cursors": {cid: 0}}, "forbidden")
-    await buyer.error("message.send", {"conversation_id": "nope", "client_msg_id": "x", "text": "hi"}, "not_found")
+    await buyer.error(
+        "message.send", {"conversation_id": "nope", "client_msg_id": "x", "text": "hi"}, "not_found"
+    )
     await buyer.error("conversation.open", {"listing_id": "no-such-listing"}, "not_found")
     await seller.error("conversation.open", {"listing_id": listing["id"]}, "forbidden")
     await buyer.error("message.send", {"conversation_id": cid, "client_msg_id": "x"}, "invalid")
-    await buyer.error("message.send", {"conversation_id": cid, "client_msg_id": "x", "text": ""}, "invalid")
-    await buyer.error("message.send", {"conversation_id": cid, "client_msg_id": "x", "text": "a" * 2001}, "too_large")
-    await buyer.error("message.send", {"conversation_id": cid, "client_msg_id": "x", "text": 5}, "invalid")
+    await buyer.error(
+        "message.send", {"conversation_id": cid, "client_msg_id": "x", "text": ""}, "invalid"
+    )
+    await buyer.error(
+        "message.send",
+        {"conversation_id": cid, "client_msg_id": "x", "text": "a" * 2001},
+        "too_large",
+    )
+    await buyer.error(
+        "message.send", {"conversation_id": cid, "client_msg_id": "x", "text": 5}, "invalid"
+    )
     await buyer.error("message.send", ["not", "an", "object"], "invalid")
-    await buyer.error("message.send", {"conversation_id": cid, "client_msg_id": "x", "text": "hi", "extra": 1}, "invalid")
+    await buyer.error(
+        "message.send",
+        {"conversation_id": cid, "client_msg_id": "x", "text": "hi", "extra": 1},
+        "invalid",
+    )
     await buyer.error("message.read", {"conversation_id": cid, "seq": 99}, "invalid")
     await buyer.error("no.such.event", {}, "invalid")
-    await buyer.error("listing.price_update", {"listing_id": listing["id"], "price_cents": 500}, "forbidden")
-    await seller.error("listing.price_update", {"listing_id": listing["id"], "price_cents": -5}, "invalid")
-    await seller.error("listing.price_update", {"listing_id": "missing", "price_cents": 5}, "not_found")
+    await buyer.error(
+        "listing.price_update", {"listing_id": listing["id"], "price_cents": 500}, "forbidden"
+    )
+    await seller.error(
+        "listing.price_update", {"listing_id": listing["id"], "price_cents": -5}, "invalid"
+    )
+    await seller.error(
+        "listing.price_update", {"listing_id": "missing", "price_cents": 5}, "not_found"
+    )
     await buyer.error("listing.watch", {"listing_id": "missing"}, "not_found")
     # after all that, the sockets still work and nothing was stored
     hist = (await buyer.ok("conversation.history", {"conversation_id": cid}))["messages"]
@@ -158,7 +219,16 @@ async def test_concurrent_sends_get_gap_free_seqs(hub: HubHarness) -> None:
     async def burst(c: Client, k: int) -> list[int]:
         seqs = []
         for i in range(10):
-            m = (await c.ok("message.send", {"conversation_id": conv["id"], "client_msg_id": f"c{k}-{i}", "text": f"{k}/{i}"}))["message"]
+            m = (
+                await c.ok(
+                    "message.send",
+                    {
+                        "conversation_id": conv["id"],
+                        "client_msg_id": f"c{k}-{i}",
+                        "text": f"{k}/{i}",
+                    },
+                )
+            )["message"]
             seqs.append(m["seq"])
         return seqs
 
@@ -167,7 +237,9 @@ async def test_concurrent_sends_get_gap_free_seqs(hub: HubHarness) -> None:
         assert seqs == sorted(seqs)
     all_seqs = sorted(s for r in results for s in r)
     assert all_seqs == list(range(1, 41))
-    hist = (await buyer.ok("conversation.history", {"conversation_id": conv["id"], "limit": 100}))["messages"]
+    hist = (await buyer.ok("conversation.history", {"conversation_id": conv["id"], "limit": 100}))[
+        "messages"
+    ]
     assert [m["seq"] for m in hist] == list(range(1, 41))
 
 
@@ -175,20 +247,33 @@ async def test_other_devices_see_own_sends_and_late_devices_get_pushes(hub: HubH
     buyer, seller, _listing, conv = await hub.pair()
     phone = await hub.client(conv["buyer_id"])  # connected after the conversation was opened
     tablet = await hub.client(conv["seller_id"])
-    sent = (await buyer.ok("message.send", {"conversation_id": conv["id"], "client_msg_id": "d1", "text": "hey"}))["message"]
+    sent = (
+        await buyer.ok(
+            "message.send", {"conversation_id": conv["id"], "client_msg_id": "d1", "text": "hey"}
+        )
+    )["message"]
     assert (await phone.next("message.new"))["message"]["id"] == sent["id"]
     assert (await tablet.next("message.new"))["message"]["id"] == sent["id"]
     assert (await seller.next("message.new"))["message"]["id"] == sent["id"]
     await buyer.quiet("message.new")  # the sending socket gets the ack, not a push
 
 
-async def test_sync_after_disconnect_gets_each_missed_message_once_in_order(hub: HubHarness) -> None:
+async def test_sync_after_disconnect_gets_each_missed_message_once_in_order(
+    hub: HubHarness,
+) -> None:
     buyer, seller, _listing, conv = await hub.pair()
-    first = (await buyer.ok("message.send", {"conversation_id": conv["id"], "client_msg_id": "s0", "text": "before"}))["message"]
+    first = (
+        await buyer.ok(
+            "message.send", {"conversation_id": conv["id"], "client_msg_id": "s0", "text": "before"}
+        )
+    )["message"]
     await seller.next("message.new")
     await seller.close()
     for i in range(5):
-        await buyer.ok("message.send", {"conversation_id": conv["id"], "client_msg_id": f"s{i + 1}", "text": f"missed {i}"})
+        await buyer.ok(
+            "message.send",
+            {"conversation_id": conv["id"], "client_msg_id": f"s{i + 1}", "text": f"missed {i}"},
+        )
     back = await hub.client(conv["seller_id"])
     synced = await back.ok("sync", {"cursors": {conv["id"]: first["seq"]}})
     assert [m["seq"] for m in synced["messages"]] == [2, 3, 4, 5, 6]
@@ -203,9 +288,16 @@ async def test_price_updates_reach_watchers_and_conversations(hub: HubHarness) -
     watcher = await hub.client(uid("watcher"))
     got = await watcher.ok("listing.watch", {"listing_id": listing["id"]})
     assert got["listing"]["price_cents"] == 10_000
-    ack = await seller.ok("listing.price_update", {"listing_id": listing["id"], "price_cents": 8_000})
+    ack = await seller.ok(
+        "listing.price_update", {"listing_id": listing["id"], "price_cents": 8_000}
+    )
     assert ack["listing"]["price_cents"] == 8_000
-    expect = {"listing_id": listing["id"], "old_price_cents": 10_000, "price_cents": 8_000, "currency": "USD"}
+    expect = {
+        "listing_id": listing["id"],
+        "old_price_cents": 10_000,
+        "price_cents": 8_000,
+        "currency": "USD",
+    }
     assert await watcher.next("listing.price_update") == expect
     assert await buyer.next("listing.price_update") == expect
     await watcher.ok("listing.unwatch", {"listing_id": listing["id"]})
@@ -214,13 +306,18 @@ async def test_price_updates_reach_watchers_and_conversations(hub: HubHarness) -
     await watcher.quiet("listing.price_update")
 
 
-async def test_rate_limit_answers_rate_limited_with_retry_after(hub_factory, settings_factory) -> None:
+async def test_rate_limit_answers_rate_limited_with_retry_after(
+    hub_factory, settings_factory
+) -> None:
     hub = await hub_factory(settings_factory(rate_limit_events=5, rate_limit_window_s=30))
     try:
         buyer, _seller, _listing, conv = await hub.pair()
         codes = []
         for i in range(8):
-            ack = await buyer.call("message.send", {"conversation_id": conv["id"], "client_msg_id": f"r{i}", "text": "x"})
+            ack = await buyer.call(
+                "message.send",
+                {"conversation_id": conv["id"], "client_msg_id": f"r{i}", "text": "x"},
+            )
             codes.append("ok" if ack["ok"] else ack["error"]["code"])
             if not ack["ok"]:
                 assert ack["error"]["retry_after_ms"] > 0

@@ -9,7 +9,9 @@ from tests.support.harness import HubHarness, uid
 
 async def test_health_ready_metrics(hub: HubHarness) -> None:
     buyer, _seller, _listing, conv = await hub.pair()
-    await buyer.ok("message.send", {"conversation_id": conv["id"], "client_msg_id": "m", "text": "hi"})
+    await buyer.ok(
+        "message.send", {"conversation_id": conv["id"], "client_msg_id": "m", "text": "hi"}
+    )
     async with aiohttp.ClientSession() as s:
         async with s.get(f"{hub.url}/healthz") as r:
             assert r.status == 200
@@ -29,12 +31,21 @@ async def test_health_ready_metrics(hub: HubHarness) -> None:
 async def test_listing_put_creates_then_updates(hub: HubHarness) -> None:
     lid, seller = uid("lst"), uid("seller")
     headers = {"Authorization": f"Bearer {hub.token('svc', 'service')}"}
-    body = {"seller_id": seller, "title": "Lamp", "price_cents": 1500, "currency": "EUR", "status": "active", "local_pickup": False}
+    body = {
+        "seller_id": seller,
+        "title": "Lamp",
+        "price_cents": 1500,
+        "currency": "EUR",
+        "status": "active",
+        "local_pickup": False,
+    }
     async with aiohttp.ClientSession() as s:
         async with s.put(f"{hub.url}/api/listings/{lid}", json=body, headers=headers) as r:
             assert r.status == 201
             assert (await r.json())["listing"] == {"id": lid, **body}
-        async with s.put(f"{hub.url}/api/listings/{lid}", json={**body, "price_cents": 1200}, headers=headers) as r:
+        async with s.put(
+            f"{hub.url}/api/listings/{lid}", json={**body, "price_cents": 1200}, headers=headers
+        ) as r:
             assert r.status == 200
             assert (await r.json())["listing"]["price_cents"] == 1200
         user_headers = {"Authorization": f"Bearer {hub.token('someone')}"}
@@ -44,7 +55,9 @@ async def test_listing_put_creates_then_updates(hub: HubHarness) -> None:
         async with s.put(f"{hub.url}/api/listings/{lid}", json=body) as r:
             assert r.status == 401
             assert (await r.json())["error"]["code"] == "unauthorized"
-        async with s.put(f"{hub.url}/api/listings/{lid}", json={**body, "currency": "euro"}, headers=headers) as r:
+        async with s.put(
+            f"{hub.url}/api/listings/{lid}", json={**body, "currency": "euro"}, headers=headers
+        ) as r:
             assert r.status == 400
             assert (await r.json())["error"]["code"] == "invalid"
         async with s.put(f"{hub.url}/api/listings/{lid}", data="{not json", headers=headers) as r:

@@ -29,9 +29,16 @@ async def run_js(hub: HubHarness, transport: str, burst: int) -> dict:
     buyer_id, seller_id = uid("jsbuyer"), uid("jsseller")
     listing = await hub.put_listing(seller_id)
     proc = await asyncio.create_subprocess_exec(
-        "node", str(JS_DIR / "chat.mjs"), hub.url, hub.token(buyer_id), hub.token(seller_id),
-        listing["id"], transport, str(burst),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        "node",
+        str(JS_DIR / "chat.mjs"),
+        hub.url,
+        hub.token(buyer_id),
+        hub.token(seller_id),
+        listing["id"],
+        transport,
+        str(burst),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 0, err.decode()

@@ -50,10 +50,20 @@ async def test_users_on_different_nodes_chat(two_nodes: tuple[HubHarness, HubHar
     seller = await b.client(seller_id)
     seller_phone = await a.client(seller_id)
     conv = (await buyer.ok("conversation.open", {"listing_id": listing["id"]}))["conversation"]
-    sent = (await buyer.ok("message.send", {"conversation_id": conv["id"], "client_msg_id": "x1", "text": "hi from A"}))["message"]
+    sent = (
+        await buyer.ok(
+            "message.send",
+            {"conversation_id": conv["id"], "client_msg_id": "x1", "text": "hi from A"},
+        )
+    )["message"]
     assert (await seller.next("message.new"))["message"]["id"] == sent["id"]
     assert (await seller_phone.next("message.new"))["message"]["id"] == sent["id"]
-    reply = (await seller.ok("message.send", {"conversation_id": conv["id"], "client_msg_id": "y1", "text": "hi from B"}))["message"]
+    reply = (
+        await seller.ok(
+            "message.send",
+            {"conversation_id": conv["id"], "client_msg_id": "y1", "text": "hi from B"},
+        )
+    )["message"]
     assert (await buyer.next("message.new"))["message"]["id"] == reply["id"]
     assert (await seller_phone.next("message.new"))["message"]["id"] == reply["id"]
     await seller.quiet("message.new")
@@ -67,25 +77,43 @@ async def test_users_on_different_nodes_chat(two_nodes: tuple[HubHarness, HubHar
     assert (await watcher.next("listing.price_update"))["price_cents"] == 9_000
 
 
-async def test_concurrent_sends_from_two_nodes_keep_seq_gap_free(two_nodes: tuple[HubHarness, HubHarness]) -> None:
+async def test_concurrent_sends_from_two_nodes_keep_seq_gap_free(
+    two_nodes: tuple[HubHarness, HubHarness],
+) -> None:
     a, b = two_nodes
     buyer_id, seller_id = uid("buyer"), uid("seller")
     listing = await a.put_listing(seller_id)
     on_a = await a.client(buyer_id)
     conv = (await on_a.ok("conversation.open", {"listing_id": listing["id"]}))["conversation"]
-    senders: list[Client] = [on_a, await b.client(buyer_id), await a.client(seller_id), await b.client(seller_id)]
+    senders: list[Client] = [
+        on_a,
+        await b.client(buyer_id),
+        await a.client(seller_id),
+        await b.client(seller_id),
+    ]
 
     async def burst(c: Client, k: int) -> None:
-        await asyncio.gather(*(
-            c.ok("message.send", {"conversation_id": conv["id"], "client_msg_id": f"n{k}-{i}", "text": str(i)})
-            for i in range(15)
-        ))
+        await asyncio.gather(
+            *(
+                c.ok(
+                    "message.send",
+                    {"conversation_id": conv["id"], "client_msg_id": f"n{k}-{i}", "text": str(i)},
+                )
+                for i in range(15)
+            )
+        )
 
     await asyncio.gather(*(burst(c, k) for k, c in enumerate(senders)))
     # the same client_msg_id sent to the other node is the same message
     dup = await b.client(buyer_id)
-    again = (await dup.ok("message.send", {"conversation_id": conv["id"], "client_msg_id": "n0-0", "text": "0"}))["message"]
-    hist = (await on_a.ok("conversation.history", {"conversation_id": conv["id"], "limit": 100}))["messages"]
+    again = (
+        await dup.ok(
+            "message.send", {"conversation_id": conv["id"], "client_msg_id": "n0-0", "text": "0"}
+        )
+    )["message"]
+    hist = (await on_a.ok("conversation.history", {"conversation_id": conv["id"], "limit": 100}))[
+        "messages"
+    ]
     assert [m["seq"] for m in hist] == list(range(1, 61))
     assert again["id"] in {m["id"] for m in hist}
     synced = (await dup.ok("sync", {"cursors": {conv["id"]: 0}}))["messages"]

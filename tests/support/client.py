@@ -12,7 +12,9 @@ import socketio
 class Client:
     """One connected device of one user."""
 
-    def __init__(self, url: str, token: str, *, namespace: str = "/", transports: list[str] | None = None) -> None:
+    def __init__(
+        self, url: str, token: str, *, namespace: str = "/", transports: list[str] | None = None
+    ) -> None:
         self.url = url
         self.token = token
         self.namespace = namespace
@@ -40,7 +42,9 @@ class Client:
         return self
 
     async def call(self, event: str, data: Any = None, timeout: float = 10) -> dict[str, Any]:
-        ack = await self.sio.call(event, data if data is not None else {}, namespace=self.namespace, timeout=timeout)
+        ack = await self.sio.call(
+            event, data if data is not None else {}, namespace=self.namespace, timeout=timeout
+        )
         assert isinstance(ack, dict), ack
         return ack
 

@@ -38,7 +38,9 @@ class HubHarness:
     def token(self, sub: str, role: str = "user", ttl: int = 3600) -> str:
         return mint(self.settings, sub, role, ttl)
 
-    async def client(self, sub: str, *, role: str = "user", namespace: str = "/", **kw: Any) -> Client:
+    async def client(
+        self, sub: str, *, role: str = "user", namespace: str = "/", **kw: Any
+    ) -> Client:
         c = Client(self.url, self.token(sub, role), namespace=namespace, **kw)
         self._clients.append(c)
         return await c.connect()
@@ -68,9 +70,10 @@ class HubHarness:
             "local_pickup": local_pickup,
         }
         headers = {"Authorization": f"Bearer {self.token('listing-service', 'service')}"}
-        async with aiohttp.ClientSession() as s, s.put(
-            f"{self.url}/api/listings/{listing_id}", json=body, headers=headers
-        ) as r:
+        async with (
+            aiohttp.ClientSession() as s,
+            s.put(f"{self.url}/api/listings/{listing_id}", json=body, headers=headers) as r,
+        ):
             assert r.status in (200, 201), await r.text()
             self._listings.append(listing_id)
             data: dict[str, Any] = (await r.json())["listing"]
@@ -101,10 +104,16 @@ class HubHarness:
 
     async def _delete_rows(self, db: Database) -> None:
         async with db.transaction() as conn:
-            ids = sa.select(conversations.c.id).where(conversations.c.listing_id.in_(self._listings))
+            ids = sa.select(conversations.c.id).where(
+                conversations.c.listing_id.in_(self._listings)
+            )
             conv_ids = [r[0] for r in await conn.execute(ids)]
             if conv_ids:
-                await conn.execute(sa.delete(messages).where(messages.c.conversation_id.in_(conv_ids)))
-                await conn.execute(sa.delete(read_cursors).where(read_cursors.c.conversation_id.in_(conv_ids)))
+                await conn.execute(
+                    sa.delete(messages).where(messages.c.conversation_id.in_(conv_ids))
+                )
+                await conn.execute(
+                    sa.delete(read_cursors).where(read_cursors.c.conversation_id.in_(conv_ids))
+                )
                 await conn.execute(sa.delete(conversations).where(conversations.c.id.in_(conv_ids)))
             await conn.execute(sa.delete(listings).where(listings.c.id.in_(self._listings)))

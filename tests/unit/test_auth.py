@@ -33,10 +33,20 @@ def test_short_hs256_secret_is_refused() -> None:
 @pytest.mark.parametrize(
     "token",
     [
-        jwt.encode({"sub": "a", "role": "user", "exp": int(time.time()) + 60}, "x" * 40, algorithm="HS256"),
-        jwt.encode({"sub": "a", "role": "user", "exp": int(time.time()) + 60}, None, algorithm="none"),
-        jwt.encode({"sub": "a", "role": "root", "exp": int(time.time()) + 60}, SECRET, algorithm="HS256"),
-        jwt.encode({"sub": "a" * 65, "role": "user", "exp": int(time.time()) + 60}, SECRET, algorithm="HS256"),
+        jwt.encode(
+            {"sub": "a", "role": "user", "exp": int(time.time()) + 60}, "x" * 40, algorithm="HS256"
+        ),
+        jwt.encode(
+            {"sub": "a", "role": "user", "exp": int(time.time()) + 60}, None, algorithm="none"
+        ),
+        jwt.encode(
+            {"sub": "a", "role": "root", "exp": int(time.time()) + 60}, SECRET, algorithm="HS256"
+        ),
+        jwt.encode(
+            {"sub": "a" * 65, "role": "user", "exp": int(time.time()) + 60},
+            SECRET,
+            algorithm="HS256",
+        ),
         jwt.encode({"sub": "a", "role": "user"}, SECRET, algorithm="HS256"),
         "",
     ],
@@ -61,14 +71,20 @@ def test_rs256_with_public_key(tmp_path: Path) -> None:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pub = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    pub = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     s = Settings(jwt_algorithm="RS256", jwt_public_key=pub)
-    token = jwt.encode({"sub": "c", "role": "user", "exp": int(time.time()) + 60}, key, algorithm="RS256")
+    token = jwt.encode(
+        {"sub": "c", "role": "user", "exp": int(time.time()) + 60}, key, algorithm="RS256"
+    )
     assert TokenVerifier(s).verify(token).user_id == "c"
     # an HS256 token signed with the public key as secret (algorithm confusion) is refused
-    forged = jwt.encode({"sub": "c", "role": "user", "exp": int(time.time()) + 60}, "p" * 40, algorithm="HS256")
+    forged = jwt.encode(
+        {"sub": "c", "role": "user", "exp": int(time.time()) + 60}, "p" * 40, algorithm="HS256"
+    )
     with pytest.raises(ClientError):
         TokenVerifier(s).verify(forged)
 

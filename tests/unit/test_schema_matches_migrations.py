@@ -20,7 +20,11 @@ def _diff(conn: Connection) -> list[object]:
 
 
 def _is_alembic_table(diff: object) -> bool:
-    return isinstance(diff, tuple) and len(diff) > 1 and getattr(diff[1], "name", "") == "alembic_version"
+    return (
+        isinstance(diff, tuple)
+        and len(diff) > 1
+        and getattr(diff[1], "name", "") == "alembic_version"
+    )
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
