@@ -19,7 +19,7 @@ from hub.events import chat as chat_events
 from hub.events import listings as listing_events
 from hub.events import moderation as moderation_events
 from hub.events import offers as offer_events
-from hub.gateway import Gateway
+from hub.gateway import ConnectHook, Gateway
 from hub.http import listings as listing_routes
 from hub.http import moderation as moderation_routes
 from hub.http import ops, pages
@@ -117,7 +117,7 @@ def create_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     return app
 
 
-def _touch_user(hub: Hub) -> Callable[[Principal, str, str], object]:
+def _touch_user(hub: Hub) -> ConnectHook:
     async def hook(principal: Principal, _sid: str, _ns: str) -> None:
         async with hub.db.transaction() as conn:
             await users.touch(conn, principal.user_id, principal.role.value, hub.clock())
