@@ -12,17 +12,20 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from hub.auth import Principal, TokenVerifier
+from hub.buyshield import BuyShieldHub
 from hub.chat import ChatService
 from hub.consumers import CommerceNode
 from hub.context_store import context_store
+from hub.events import buyshield as buyshield_events
 from hub.events import chat as chat_events
 from hub.events import listings as listing_events
 from hub.events import moderation as moderation_events
 from hub.events import offers as offer_events
 from hub.gateway import ConnectHook, Gateway
+from hub.http import buyshield as buyshield_routes
 from hub.http import listings as listing_routes
 from hub.http import moderation as moderation_routes
-from hub.http import ops, pages
+from hub.http import ops, pages, stripe_webhook
 from hub.http.middleware import json_errors
 from hub.listings import ListingService
 from hub.metrics import Metrics
@@ -62,6 +65,7 @@ class Hub:
     runner: ModerationRunner | None = None
     checks: dict[str, ops.ReadinessCheck] = field(default_factory=dict)
     commerce: CommerceNode | None = None
+    buyshield: BuyShieldHub | None = None
 
 
 HUB = web.AppKey("hub", Hub)
@@ -101,17 +105,22 @@ def create_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     hub.commerce = CommerceNode(settings, db, gateway, hub.chat, hub.listings, clock, hub.checks)
     offer_events.register(gateway, hub.commerce.offers)
     moderation_events.register(gateway, hub.moderation)
+    hub.buyshield = BuyShieldHub(settings, db, gateway, hub.commerce, clock)
+    buyshield_events.register(gateway, hub.buyshield)
     if settings.moderation_enabled:
         chat.moderation = hub.moderation
     app.add_routes(ops.routes(metrics, hub.checks))
     app.add_routes(listing_routes.routes(verifier, hub.listings))
     app.add_routes(moderation_routes.routes(verifier, hub.moderation))
     app.add_routes(pages.routes(settings))
+    app.add_routes(buyshield_routes.routes(verifier, hub.buyshield))
+    app.add_routes(stripe_webhook.routes(hub.buyshield))
     gateway.on_connect(_touch_user(hub))
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_redis)
     app.cleanup_ctx.append(_model)
     app.cleanup_ctx.append(_moderation_stats)
+    app.cleanup_ctx.append(hub.buyshield.lifecycle)  # payment provider, expiry scheduler
     app.cleanup_ctx.append(hub.commerce.lifecycle)  # bus, relay, consumers, sweeper
     app.on_shutdown.append(_drain)
     return app
