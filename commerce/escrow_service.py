@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -254,6 +254,7 @@ class BuyShieldService:
             if escrow.status is not Status.FUNDS_HELD:
                 raise Conflict(f"BuyShield is {escrow.status.value}; nothing to verify")
             attempts = await escrows.count_wrong_code(conn, transaction_id, now)
+            escrow = replace(escrow, code_attempts=attempts)
             if attempts < limit:
                 return Verification(escrow, ok=False, attempts_left=limit - attempts)
             reason = f"locked after {attempts} wrong release codes"
