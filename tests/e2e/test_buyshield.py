@@ -8,6 +8,7 @@ runs the same flow against a Stripe API emulator.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -168,7 +169,7 @@ async def test_only_the_parties_read_or_act(shield: Shield) -> None:
 async def test_wrong_codes_lock_the_escrow_for_moderators(shield: Shield) -> None:
     moderator = await shield.hub.client(uid("mod"), role="moderator", namespace="/moderation")
     d = await shield.held()
-    seller, tid = d["seller"], d["txn"]["id"]
+    tid = d["txn"]["id"]
     wrong = f"{(int(d['code']) + 1) % 10**6:06d}"
     for _ in range(5):
         code, body = await verify(shield.hub, d["seller_id"], tid, wrong)
@@ -186,7 +187,7 @@ async def test_wrong_codes_lock_the_escrow_for_moderators(shield: Shield) -> Non
 
 async def test_photo_type_and_size_are_checked(shield: Shield) -> None:
     d = await shield.held()
-    seller, tid = d["seller"], d["txn"]["id"]
+    tid = d["txn"]["id"]
     code, body = await verify(shield.hub, d["seller_id"], tid, d["code"], GIF)
     assert (code, body["error"]["code"]) == (400, "invalid")
     big = JPEG + b"\x00" * (10 * 1024 * 1024)
@@ -259,8 +260,6 @@ async def test_start_needs_local_pickup(shield: Shield) -> None:
 
 
 async def _eventually(pred: Callable[[], bool], within: float = 10) -> None:
-    import asyncio
-
     loop = asyncio.get_running_loop()
     end = loop.time() + within
     while not pred():

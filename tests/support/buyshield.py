@@ -51,9 +51,7 @@ async def transaction(hub: HubHarness, *, local_pickup: bool = True) -> dict[str
     }
 
 
-async def status(
-    c: Client, transaction_id: str, wanted: str, timeout: float = 15
-) -> dict[str, Any]:
+async def status(c: Client, transaction_id: str, wanted: str, within: float = 15) -> dict[str, Any]:
     """The next ``buyshield.status`` push of this transaction with status ``wanted``."""
     pushed = await c.next_where(
         "buyshield.status",
@@ -61,7 +59,7 @@ async def status(
             e["buyshield"]["transaction_id"] == transaction_id
             and e["buyshield"]["status"] == wanted
         ),
-        timeout,
+        within,
     )
     view: dict[str, Any] = pushed["buyshield"]
     return view
