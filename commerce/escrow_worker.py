@@ -86,7 +86,8 @@ async def handle_webhook(svc: BuyShieldService, event: Mapping[str, Any]) -> Tra
         log.info("payment event %s of type %s: not ours", parsed.id, parsed.type)
         return None
     obj = parsed.data.object
-    if trigger is Trigger.AUTHORIZED and not int(obj.get("amount_capturable") or 0):
+    held = obj.get("status") == "requires_capture" or int(obj.get("amount_capturable") or 0) > 0
+    if trigger is Trigger.AUTHORIZED and not held:
         return None
     return await svc.on_event(parsed.reduced(), trigger)
 
