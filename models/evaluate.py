@@ -123,6 +123,9 @@ def evaluate(artifacts: Path, data_dir: Path) -> dict[str, Any]:
         "baseline_thresholds": base_th,
         "rows": {"train": len(train), "val": len(val), "test": len(test)},
     }
+    training = artifacts / "training.json"
+    if training.exists():
+        results["train"] = json.loads(training.read_text(encoding="utf-8"))
     results["targets"] = card.targets(results)
     (artifacts / "metrics.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     card.write(artifacts, results)

@@ -44,6 +44,7 @@ class ExportConfig:
     data_dir: Path
     artifacts_dir: Path
     teacher_out: Path | None = None  # also export the int8 teacher here (benchmarks)
+    max_int8_f1_drop: float = MAX_INT8_F1_DROP
 
 
 class _Logits(torch.nn.Module):
@@ -132,7 +133,7 @@ def export(config: ExportConfig) -> dict[str, Any]:
     f1_32 = macro_f1(truth, probs32, tune_thresholds(truth, probs32))
     thresholds = tune_thresholds(truth, probs8)
     f1_8 = macro_f1(truth, probs8, thresholds)
-    if f1_32 - f1_8 > MAX_INT8_F1_DROP:
+    if f1_32 - f1_8 > config.max_int8_f1_drop:
         raise ExportError(f"int8 loses {100 * (f1_32 - f1_8):.2f} macro-F1 points on validation")
     _write_artifacts(config.artifacts_dir, int8, tok, max_length, thresholds)
     if config.teacher_out is not None:
@@ -144,6 +145,8 @@ def export(config: ExportConfig) -> dict[str, Any]:
         "thresholds": thresholds,
     }
     log.info("export: %s", report)
+    summary = _training_summary(dict(meta), report)
+    (config.artifacts_dir / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
     return report
 
 
@@ -160,6 +163,22 @@ def _write_artifacts(
         policy["labels"][name]["threshold"] = round(value, 4)
     (folder / "policy.json").write_text(json.dumps(policy, indent=2) + "\n", encoding="utf-8")
     (folder / "VERSION").write_text(VERSION + "\n", encoding="utf-8")
+
+
+def _training_summary(meta: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "seed",
+        "max_length",
+        "teacher_examples",
+        "teacher_epochs",
+        "student_layers",
+        "student_hidden",
+        "student_heads",
+        "student_epochs",
+        "distill_weight",
+        "seconds",
+    )
+    return {**{k: meta.get(k) for k in keys}, "export": report}
 
 
 def export_teacher(config: ExportConfig, max_length: int) -> None:

@@ -203,8 +203,9 @@ def train(config: TrainConfig) -> dict[str, float]:
     meta = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()}
     meta["student_config"] = scfg.to_dict()
     meta["labels"] = list(LABELS)
-    (config.out_dir / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     total = time.monotonic() - started
+    meta["seconds"] = {"teacher": round(teacher_s), "total": round(total), "rows": len(rows)}
+    (config.out_dir / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     log.info("teacher %.0fs, total %.0fs", teacher_s, total)
     return {"teacher_s": teacher_s, "total_s": total}
 

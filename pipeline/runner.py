@@ -68,6 +68,7 @@ class ModerationRunner:
         self._store: ContextStore = context_store or InMemoryContextStore()
         self._artifacts = ModelArtifacts(Path(config.artifacts_dir))
         self._policy = Policy.from_dict(DEFAULT_POLICY)
+        self._policy_loaded = False
         self._scorer = Scorer(self._artifacts, tuple(self._policy.labels), config.providers)
         self._executor: ThreadPoolExecutor | None = None
         self._queue: asyncio.Queue[_Job] | None = None
@@ -155,6 +156,8 @@ class ModerationRunner:
 
     def score_sync(self, texts: Sequence[str]) -> list[Verdict]:
         """Score a batch in the calling thread, without context (benchmarks, offline use)."""
+        if not self._policy_loaded:
+            self._policy = self._load_policy()
         return [self._verdict(s, dict(s.scores), ()) for s in self._scorer.score(texts)]
 
     def stats(self) -> dict[str, Any]:
@@ -164,6 +167,7 @@ class ModerationRunner:
         return snapshot
 
     def _load_policy(self) -> Policy:
+        self._policy_loaded = True
         try:
             return Policy.load(self._artifacts.policy)
         except (OSError, ValueError, KeyError, TypeError):

@@ -1,0 +1,177 @@
+"""Moderation benchmark: `python -m benchmarks.moderation [--artifacts DIR] [--out FILE]`.
+
+Measures, on this machine, with the shipped artifacts: model load time; the pipeline's added
+latency per message (normalize, rules, model, policy; one message at a time, one thread) as
+p50/p95/p99; the async runner's latency one message at a time; throughput in batches of 1, 8,
+32 and 64 (one thread) and through the runner under concurrent load (all threads); resident
+memory of the runtime; and, when `models/.cache/teacher.int8.onnx` exists, the int8 MiniLM-L6
+teacher's per-message latency for comparison. Prints the figures and writes them as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+
+from pipeline import ModerationRunner, RunnerConfig
+from pipeline.stages.model import ModelArtifacts, OnnxModel
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "models" / "artifacts"
+TEST_DATA = ROOT / "models" / ".cache" / "data" / "test.jsonl"
+TEACHER = ROOT / "models" / ".cache" / "teacher.int8.onnx"
+OUT = ROOT / "benchmarks" / "results" / "moderation.json"
+
+_FALLBACK = [
+    "is it still available? i can pick up saturday",
+    "would you take $120 for the bike?",
+    "send me the verification code you just got",
+    "text me at (415) 555-0192, faster",
+    "i'll pay cash at pickup, see you at the starbucks on 5th",
+    "can i pay with zelle? i send now",
+    "you're an idiot, learn to read",
+    "earn $500 a day from home, dm me",
+]
+
+
+def messages(limit: int) -> list[str]:
+    """Held-out test messages when the corpus was built here, else a fixed sample."""
+    if TEST_DATA.exists():
+        with TEST_DATA.open(encoding="utf-8") as fh:
+            texts = [json.loads(line)["text"] for line in fh]
+    else:
+        texts = _FALLBACK
+    return [texts[i % len(texts)] for i in range(limit)]
+
+
+def _pct(values: list[float]) -> dict[str, float]:
+    p50, p95, p99 = np.percentile(values, [50, 95, 99])
+    return {
+        "p50_ms": float(p50),
+        "p95_ms": float(p95),
+        "p99_ms": float(p99),
+        "mean_ms": statistics.fmean(values),
+    }
+
+
+def single_latency(runner: ModerationRunner, texts: list[str]) -> dict[str, float]:
+    """Pipeline latency, one message per call, in this thread."""
+    runner.score_sync(texts[:50])
+    times = []
+    for text in texts:
+        started = time.perf_counter()
+        runner.score_sync([text])
+        times.append((time.perf_counter() - started) * 1000.0)
+    return _pct(times)
+
+
+def batch_throughput(runner: ModerationRunner, texts: list[str], size: int) -> float:
+    """Messages per second through `score_sync` in batches of `size` (one thread)."""
+    batches = [texts[i : i + size] for i in range(0, len(texts) - size + 1, size)]
+    started = time.perf_counter()
+    for batch in batches:
+        runner.score_sync(batch)
+    return len(batches) * size / (time.perf_counter() - started)
+
+
+async def runner_figures(artifacts: Path, texts: list[str], threads: int) -> dict[str, Any]:
+    """Async runner: latency one at a time, then throughput with everything in flight."""
+    runner = ModerationRunner(
+        RunnerConfig(artifacts_dir=artifacts, threads=threads, max_queue=len(texts) + 1)
+    )
+    await runner.start()
+    try:
+        one = []
+        for text in texts[:1000]:
+            started = time.perf_counter()
+            await runner.moderate(text)
+            one.append((time.perf_counter() - started) * 1000.0)
+        started = time.perf_counter()
+        await asyncio.gather(*(runner.moderate(t) for t in texts))
+        rate = len(texts) / (time.perf_counter() - started)
+        stats = runner.stats()
+    finally:
+        await runner.close()
+    return {
+        "one_at_a_time": _pct(one),
+        "concurrent_msgs_per_s": rate,
+        "threads": threads,
+        "mean_batch": stats["batch_size"]["mean"],
+    }
+
+
+def teacher_latency(texts: list[str], tokenizer: OnnxModel) -> dict[str, float] | None:
+    """The int8 MiniLM-L6 teacher, same tokenizer and one thread, one message at a time."""
+    if not TEACHER.exists():
+        return None
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(str(TEACHER), options, providers=["CPUExecutionProvider"])
+    times = []
+    for text in texts:
+        started = time.perf_counter()
+        ids, mask = tokenizer.encode([text])
+        session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
+        times.append((time.perf_counter() - started) * 1000.0)
+    return _pct(times[20:])
+
+
+def run(artifacts: Path, count: int) -> dict[str, Any]:
+    """Every figure, as a JSON-ready dict."""
+    texts = messages(count)
+    started = time.perf_counter()
+    model = OnnxModel(ModelArtifacts(artifacts))
+    load_s = time.perf_counter() - started
+    model.predict(["warm up"])
+    runner = ModerationRunner(RunnerConfig(artifacts_dir=artifacts))
+    single = single_latency(runner, texts[:3000])
+    throughput = {str(n): batch_throughput(runner, texts, n) for n in (1, 8, 32, 64)}
+    threads = os.cpu_count() or 1
+    async_figures = asyncio.run(runner_figures(artifacts, texts, threads))
+    rss_mb = psutil.Process().memory_info().rss / 2**20
+    teacher = teacher_latency(texts[:500], model)
+    return {
+        "machine": f"{platform.machine()}, {threads} CPU cores, {platform.python_version()}",
+        "messages": len(texts),
+        "model_load_s": load_s,
+        "pipeline_p50_ms": single["p50_ms"],
+        "pipeline_p95_ms": single["p95_ms"],
+        "pipeline_p99_ms": single["p99_ms"],
+        "runner_p50_ms": async_figures["one_at_a_time"]["p50_ms"],
+        "runner_p99_ms": async_figures["one_at_a_time"]["p99_ms"],
+        "throughput_msgs_per_s": throughput,
+        "runner_concurrent_msgs_per_s": async_figures["concurrent_msgs_per_s"],
+        "runner_mean_batch": async_figures["mean_batch"],
+        "rss_mb": rss_mb,
+        "teacher_int8": teacher,
+        "artifact_bytes": (artifacts / "model.onnx").stat().st_size,
+    }
+
+
+def main() -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.moderation")
+    parser.add_argument("--artifacts", type=Path, default=ARTIFACTS)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--messages", type=int, default=6400)
+    args = parser.parse_args()
+    figures = run(args.artifacts, args.messages)
+    print(json.dumps(figures, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

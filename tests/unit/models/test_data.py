@@ -1,0 +1,37 @@
+from models.data.corpus import sms_split
+from models.data.synthetic import generate
+from models.data.templates import FAMILIES
+from models.data.vocab import _PAY
+from pipeline.stages.normalize import normalize
+
+
+def test_every_family_is_in_exactly_one_known_split() -> None:
+    names = [f.name for f in FAMILIES]
+    assert len(names) == len(set(names))
+    assert {f.split for f in FAMILIES} == {"train", "val", "test"}
+    for split in ("train", "val", "test"):
+        labels = {label for f in FAMILIES if f.split == split for label in f.labels}
+        assert labels == {"scam", "off_platform", "harassment", "spam"}, split
+        assert any(f.hard for f in FAMILIES if f.split == split), split
+
+
+def test_generator_is_seeded_and_splits_use_their_own_families() -> None:
+    first = generate("test", 300, seed=5)
+    assert first == generate("test", 300, seed=5)
+    assert first != generate("test", 300, seed=6)
+    test_families = {f.name for f in FAMILIES if f.split == "test"}
+    assert {e.family for e in first} <= test_families
+    assert not {e.family for e in generate("train", 300, seed=5)} & test_families
+
+
+def test_payment_vocabulary_of_test_is_unseen_in_training() -> None:
+    assert not set(_PAY["train"]) & set(_PAY["test"])
+    train_text = " ".join(normalize(e.text) for e in generate("train", 2000, seed=1))
+    for name in _PAY["test"]:
+        assert name not in train_text
+
+
+def test_sms_split_is_a_pure_function_of_the_text() -> None:
+    assert sms_split("free entry win a prize") == sms_split("free entry win a prize")
+    buckets = {sms_split(f"message number {i}") for i in range(200)}
+    assert buckets == {"train", "val", "test"}

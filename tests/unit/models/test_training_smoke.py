@@ -1,0 +1,75 @@
+"""Training smoke test: what CI runs so that training, export and parity cannot rot.
+
+A tiny synthetic corpus, a few optimizer steps of the MiniLM teacher and of a one-layer student,
+export to ONNX in a temporary folder with the parity check, int8 quantization, and a load through
+the runtime's own model stage. Runs in well under two minutes on two cores.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+try:
+    import torch
+except ImportError:  # pragma: no cover - depends on the environment
+    if os.environ.get("CI") == "true":
+        raise
+    pytest.skip("torch is not installed (pip install -e .[train])", allow_module_level=True)
+
+from models import train
+from models.data import corpus
+from models.data.synthetic import generate
+from models.export import ExportConfig, ExportError, check_parity, export, session
+from pipeline.stages.model import ModelArtifacts, OnnxModel
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("smoke")
+    splits = {s: generate(s, n, seed=3) for s, n in (("train", 160), ("val", 96), ("test", 32))}
+    corpus.write(splits, root / "data")
+    config = train.TrainConfig(
+        data_dir=root / "data",
+        out_dir=root / "run",
+        teacher_examples=48,
+        teacher_batch=16,
+        student_layers=1,
+        student_hidden=32,
+        student_heads=2,
+        student_batch=32,
+        max_steps=3,
+    )
+    timings = train.train(config)
+    assert timings["total_s"] > 0
+    return root
+
+
+def test_train_export_and_load(trained: Path) -> None:
+    arts = trained / "artifacts"
+    # The tiny model's macro-F1 is noise, so the int8 gate is loosened here; parity is not.
+    report = export(ExportConfig(trained / "run", trained / "data", arts, max_int8_f1_drop=1.0))
+    assert report["parity_max_abs_logit_drift"] <= 1e-4
+    for name in ("model.onnx", "tokenizer.json", "labels.json", "policy.json", "VERSION"):
+        assert (arts / name).is_file(), name
+    model = OnnxModel(ModelArtifacts(arts))
+    probs = model.predict(["is it available?", "send me the verification code you got"])
+    assert probs.shape == (2, 4)
+    assert ((probs >= 0) & (probs <= 1)).all()
+
+
+def test_parity_check_catches_drift(trained: Path) -> None:
+    model, _ = train.load_student(trained / "run")
+    onnx_file = trained / "run" / "onnx" / "model.fp32.onnx"
+    if not onnx_file.exists():
+        from models.export import to_onnx
+
+        to_onnx(model, onnx_file, 64)
+    ids = [[101, 2003, 2009, 102], [101, 7592, 102]]
+    assert check_parity(model, session(onnx_file), ids) <= 1e-4
+    with torch.no_grad():
+        model.head.bias += 0.5
+    with pytest.raises(ExportError):
+        check_parity(model, session(onnx_file), ids)
