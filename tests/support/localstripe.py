@@ -26,7 +26,7 @@ import pytest
 from tests.support import services
 
 API_KEY = "sk_test_localstripe_echolist"
-_AUTH = aiohttp.BasicAuth(API_KEY, "")
+_AUTH = {"Authorization": f"Bearer {API_KEY}"}
 
 
 def _binary() -> Path | None:
@@ -86,7 +86,7 @@ class LocalStripe:
 
     async def _call(self, method: str, path: str, **data: Any) -> Any:
         async with (
-            aiohttp.ClientSession(auth=_AUTH) as s,
+            aiohttp.ClientSession(headers=_AUTH) as s,
             s.request(method, f"{self.url}{path}", data=data or None) as r,
         ):
             body = await r.json()
@@ -102,6 +102,10 @@ class LocalStripe:
 
     async def intent(self, pi_id: str) -> dict[str, Any]:
         out: dict[str, Any] = await self._call("GET", f"/v1/payment_intents/{pi_id}")
+        return out
+
+    async def charge(self, charge_id: str) -> dict[str, Any]:
+        out: dict[str, Any] = await self._call("GET", f"/v1/charges/{charge_id}")
         return out
 
     async def intents_for(self, transaction_id: str) -> list[dict[str, Any]]:
