@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from commerce.bus.base import Envelope, Subscription
+from commerce.bus.base import Envelope, Subscription, Topology
 from commerce.buyshield import Transition, Trigger
 from commerce.errors import BadMessage
 from commerce.escrow_service import (
@@ -24,9 +27,13 @@ from commerce.escrow_service import (
     CANCEL,
     CAPTURE,
     BuyShieldService,
+    Config,
     ProviderEvent,
 )
-from commerce.payments.base import PaymentIntent
+from commerce.payments.base import PaymentIntent, WebhookSink
+from commerce.payments.stripe import StripeProvider
+from commerce.photos import DiskPhotoStore
+from storage.engine import Database
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +99,19 @@ async def handle_webhook(svc: BuyShieldService, event: Mapping[str, Any]) -> Tra
     return await svc.on_event(parsed.reduced(), trigger)
 
 
+@dataclass(frozen=True, slots=True)
+class StripeWorkerConfig:
+    """What ``hub worker`` needs to run BuyShield against Stripe."""
+
+    api_key: str
+    webhook_secret: str
+    api_base: str | None = None
+    hold: timedelta = timedelta(hours=72)
+    sweep_s: float = 60.0
+    max_code_attempts: int = 5
+    photo_dir: Path = Path("var/photos")
+
+
 class BuyShieldWorker:
     """Consumes the BuyShield commands; runs the expiry scheduler."""
 
@@ -99,6 +119,41 @@ class BuyShieldWorker:
         self.svc = svc
         self.queue = svc.topology.queue("buyshield")
         self.handled = 0
+        self._sweeper: asyncio.Task[None] | None = None
+
+    @classmethod
+    def for_stripe(
+        cls,
+        db: Database,
+        topology: Topology,
+        clock: Callable[[], datetime],
+        wake_relay: Callable[[], None],
+        config: StripeWorkerConfig,
+    ) -> BuyShieldWorker:
+        provider = StripeProvider(config.api_key, config.webhook_secret, config.api_base)
+        svc = BuyShieldService(
+            db,
+            topology,
+            clock,
+            provider,
+            DiskPhotoStore(config.photo_dir),
+            wake_relay,
+            Config(hold=config.hold, max_code_attempts=config.max_code_attempts),
+        )
+        return cls(svc)
+
+    async def open(self, sink: WebhookSink, sweep_s: float | None) -> None:
+        """Start the provider, and the expiry scheduler unless ``sweep_s`` is None."""
+        await self.svc.provider.start(sink)
+        if sweep_s is not None:
+            self._sweeper = asyncio.create_task(self.run_sweeper(sweep_s), name="buyshield-sweeper")
+
+    async def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.wait([self._sweeper])
+            self._sweeper = None
+        await self.svc.provider.close()
 
     def subscriptions(self) -> list[Subscription]:
         return [

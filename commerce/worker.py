@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from commerce.bus.base import Service, Topology
 from commerce.bus.rabbitmq import RabbitBus
+from commerce.escrow_worker import BuyShieldWorker, StripeWorkerConfig
 from commerce.outbox import Relay
 from commerce.transactions import TransactionService
 from storage.engine import Database
@@ -37,6 +38,8 @@ class WorkerConfig:
     prefetch: int = 16
     grace_s: float = 5.0
     handler_delay_s: float = 0.0
+    # BuyShield's commands and expiry scheduler (with Stripe); None: this worker skips them.
+    buyshield: StripeWorkerConfig | None = None
 
 
 class Worker:
@@ -63,12 +66,20 @@ class Worker:
                 handler_delay_s=config.handler_delay_s,
             ),
         ]
+        self.buyshield: BuyShieldWorker | None = None
+        if config.buyshield is not None:
+            self.buyshield = BuyShieldWorker.for_stripe(
+                self.db, self.topology, clock, self.relay.wake, config.buyshield
+            )
+            self.services.append(self.buyshield)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until ``stop`` is set."""
         await self.db.ping()
         await self.bus.start()
         relay = asyncio.create_task(self.relay.run(), name="outbox-relay")
+        if self.buyshield is not None and self.config.buyshield is not None:
+            await self.buyshield.open(_no_self_webhooks, self.config.buyshield.sweep_s)
         try:
             for svc in self.services:
                 for sub in svc.subscriptions():
@@ -79,11 +90,17 @@ class Worker:
             log.info("worker stopping")
         finally:
             await self.bus.stop_consuming(self.config.grace_s)
+            if self.buyshield is not None:
+                await self.buyshield.close()
             relay.cancel()
             await asyncio.wait([relay])
             await self.bus.close()
             await self.db.dispose()
         log.info("worker stopped")
+
+
+async def _no_self_webhooks(_payload: bytes, _signature: str) -> None:
+    raise RuntimeError("Stripe sends its webhooks to the hub's HTTP route, not to workers")
 
 
 async def serve(config: WorkerConfig) -> None:

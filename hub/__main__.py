@@ -7,8 +7,12 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from hub.settings import Settings
+
+if TYPE_CHECKING:
+    from commerce.escrow_worker import StripeWorkerConfig
 
 log = logging.getLogger("hub")
 
@@ -101,10 +105,32 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
         prefetch=settings.amqp_prefetch,
         grace_s=settings.shutdown_grace_s,
         handler_delay_s=settings.testing_commerce_handler_delay_s,
+        buyshield=_buyshield_worker_config(settings),
     )
     _install_uvloop()
     asyncio.run(serve(config))
     return 0
+
+
+def _buyshield_worker_config(settings: Settings) -> StripeWorkerConfig | None:
+    """BuyShield in workers needs Stripe (the simulated provider lives in `hub serve`)."""
+    from datetime import timedelta
+
+    from commerce.escrow_worker import StripeWorkerConfig
+
+    key, secret = settings.stripe_api_key, settings.stripe_webhook_secret
+    if key is None or secret is None:
+        log.warning("no HUB_STRIPE_API_KEY/HUB_STRIPE_WEBHOOK_SECRET: BuyShield commands skipped")
+        return None
+    return StripeWorkerConfig(
+        api_key=key.get_secret_value(),
+        webhook_secret=secret.get_secret_value(),
+        api_base=settings.stripe_api_base,
+        hold=timedelta(hours=settings.buyshield_hold_hours),
+        sweep_s=settings.buyshield_sweep_s,
+        max_code_attempts=settings.buyshield_max_code_attempts,
+        photo_dir=settings.photo_dir or settings.data_dir / "photos",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

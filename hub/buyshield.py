@@ -11,7 +11,6 @@ Push paths:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -128,23 +127,15 @@ class BuyShieldHub:
         self.runs_worker = not settings.amqp_url
         if self.runs_worker:
             commerce.services.append(self.worker)
-        self._sweeper: asyncio.Task[None] | None = None
 
     async def lifecycle(self, _app: web.Application) -> AsyncIterator[None]:
         """``cleanup_ctx`` (before the commerce node's): the provider, and the scheduler."""
-        await self.provider.start(self._self_webhook)
-        if self.runs_worker:
-            self._sweeper = asyncio.create_task(
-                self.worker.run_sweeper(self.settings.buyshield_sweep_s), name="buyshield-sweeper"
-            )
+        sweep = self.settings.buyshield_sweep_s if self.runs_worker else None
+        await self.worker.open(self._self_webhook, sweep)
         try:
             yield
         finally:
-            if self._sweeper is not None:
-                self._sweeper.cancel()
-                await asyncio.wait([self._sweeper])
-                self._sweeper = None
-            await self.provider.close()
+            await self.worker.close()
 
     # -- the parties ----------------------------------------------------------------------------
     async def start(self, user_id: str, transaction_id: str) -> dict[str, Any]:
