@@ -147,10 +147,17 @@ async def _wait_ready(url: str, proc: subprocess.Popen[bytes], deadline_s: float
     raise TargetError(f"{url} not ready within {deadline_s:.0f}s")
 
 
+LOG_DIR = ROOT / "var" / "benchmarks" / "logs"
+
+
 def _start(args: list[str], env: dict[str, str], cpus: Sequence[int]) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        args, cwd=ROOT, env=env, preexec_fn=_raise_nofile, stdout=subprocess.DEVNULL
-    )
+    """Start a server; its output goes to var/benchmarks/logs/<module>-<port>.log."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = LOG_DIR / f"{args[2].replace('.', '-')}-{args[args.index('--port') + 1]}.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            args, cwd=ROOT, env=env, preexec_fn=_raise_nofile, stdout=log, stderr=log
+        )
     pin(proc.pid, cpus)
     return proc
 

@@ -20,7 +20,7 @@ from benchmarks.scenarios.common import (
     run_id,
     session,
 )
-from benchmarks.scenarios.corpus import DEFAULT_MIX, picker
+from benchmarks.scenarios.corpus import DEFAULT_MIX, NORMAL, picker
 from benchmarks.sio import LeanClient
 from benchmarks.target import Target
 
@@ -28,10 +28,9 @@ TextSource = Callable[[int], tuple[str, str]]
 
 
 async def chat(target: Target, cfg: RunConfig, progress: Progress) -> Outcome:
-    """Plain text at ``cfg.rate`` msgs/s over ``cfg.users // 2`` conversations."""
-    return await _run(
-        target, cfg, progress, lambda i: ("normal", padded(f"hello {i}", cfg.text_bytes))
-    )
+    """Ordinary marketplace messages at ``cfg.rate`` msgs/s over ``cfg.users // 2`` chats."""
+    texts = [padded(t, cfg.text_bytes) for t in NORMAL]
+    return await _run(target, cfg, progress, lambda i: ("normal", texts[i % len(texts)]))
 
 
 async def moderated_chat(target: Target, cfg: RunConfig, progress: Progress) -> Outcome:

@@ -178,5 +178,5 @@ def padded(text: str, size: int) -> str:
     """``text`` padded with filler words to about ``size`` characters."""
     if len(text) >= size:
         return text
-    filler = " lorem ipsum dolor sit amet"
+    filler = " thanks again, talk soon."
     return (text + filler * (1 + (size - len(text)) // len(filler)))[:size]
