@@ -117,6 +117,7 @@ def create_app(settings: Settings, *, clock: Clock = utcnow) -> web.Application:
     app.add_routes(stripe_webhook.routes(hub.buyshield))
     gateway.on_connect(_touch_user(hub))
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(chat.lifecycle)  # stores the appends still batching at shutdown
     app.cleanup_ctx.append(_redis)
     app.cleanup_ctx.append(_model)
     app.cleanup_ctx.append(_moderation_stats)

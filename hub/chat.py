@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub import wire
@@ -20,6 +21,7 @@ from storage.errors import NotFound
 from storage.repositories import conversations as convs
 from storage.repositories import listings, messages
 from storage.repositories.conversations import Conversation
+from storage.repositories.message_batch import AppendBatcher, Extra
 from storage.repositories.messages import DuplicateMessage, Message, NewMessage
 
 log = logging.getLogger(__name__)
@@ -35,8 +37,8 @@ class Sent:
     extra: tuple[Message, ...] = ()
 
 
-# Stores more rows in the transaction that appends a message; returns the messages it added.
-Extra = Callable[[AsyncConnection, Message], Awaitable[list[Message]]]
+# How many (sender, client_msg_id) keys this node remembers having stored (see ``previous``).
+RECENT_KEYS = 20_000
 
 
 class ModeratedSend(Protocol):
@@ -62,6 +64,15 @@ class ChatService:
         self.moderation: ModeratedSend | None = None
         # Participants never change, so a conversation read once can authorize later events.
         self._known: OrderedDict[str, Conversation] = OrderedDict()
+        # SQLite has one connection: a second transaction in flight would only queue for it.
+        inflight = 1 if db.dialect == "sqlite" else 2
+        self._appends = AppendBatcher(db, clock, max_inflight=inflight)
+        self._recent: OrderedDict[tuple[str, str], None] = OrderedDict()
+
+    async def lifecycle(self, _app: web.Application) -> AsyncIterator[None]:
+        """Cleanup context: at shutdown, store the appends still waiting for their batch."""
+        yield
+        await self._appends.close()
 
     # -- access ---------------------------------------------------------------------------
     async def conversation_for(self, user_id: str, conversation_id: str) -> Conversation:
@@ -141,8 +152,14 @@ class ChatService:
         return wire.message(sent.message, user_id)
 
     async def previous(self, new: NewMessage) -> Sent | None:
-        """The message already stored for ``new``'s (sender, client_msg_id), if any."""
-        if new.client_msg_id is None:
+        """The message already stored for ``new``'s (sender, client_msg_id), if this node
+        stored it recently.
+
+        Only a key this node remembers costs a read: a first send (nearly all of them) goes
+        straight to the append, and a repeat this node does not remember (sent first through
+        another node, or long ago) is caught exactly by the unique key in :meth:`store`.
+        """
+        if new.client_msg_id is None or (new.sender_id, new.client_msg_id) not in self._recent:
             return None
         async with self._db.read() as conn:
             found = await messages.by_client_id(conn, new.sender_id, new.client_msg_id)
@@ -154,25 +171,29 @@ class ChatService:
         """Append a message; a repeated (sender, client_msg_id) returns the stored one.
 
         ``extra`` stores more rows in the same transaction; ``lookup=False`` skips the first
-        look for a repeat when the caller has just made it (a race is still caught).
+        look for a repeat when the caller has just made it (a race is still caught). Appends
+        from concurrent sends share transactions (storage.repositories.message_batch).
         """
         repeat = await self.previous(new) if lookup else None
         if repeat is not None:
             return repeat
-
-        async def work(conn: AsyncConnection) -> tuple[Message, list[Message]]:
-            msg = await messages.append(conn, new, self._now())
-            return msg, (await extra(conn, msg) if extra is not None else [])
-
         try:
-            msg, more = await self._db.run(work)
+            stored = await self._appends.append(new, extra)
         except DuplicateMessage:
             assert new.client_msg_id is not None
+            self._remember_key(new.sender_id, new.client_msg_id)
             async with self._db.read() as conn:
                 found = await _must(messages.by_client_id(conn, new.sender_id, new.client_msg_id))
             return self._same_send(found, new)
-        self._metrics.messages.labels(msg.status).inc()
-        return Sent(msg, duplicate=False, extra=tuple(more))
+        if new.client_msg_id is not None:
+            self._remember_key(new.sender_id, new.client_msg_id)
+        self._metrics.messages.labels(stored.message.status).inc()
+        return Sent(stored.message, duplicate=False, extra=stored.extra)
+
+    def _remember_key(self, sender_id: str, client_msg_id: str) -> None:
+        self._recent[(sender_id, client_msg_id)] = None
+        if len(self._recent) > RECENT_KEYS:
+            self._recent.popitem(last=False)
 
     @staticmethod
     def _same_send(found: Message, new: NewMessage) -> Sent:
@@ -187,8 +208,12 @@ class ChatService:
     ) -> None:
         """Push ``message.new`` to whoever may see ``msg`` (the sender's other devices too)."""
         viewers = conv.participants() if msg.visible_to is None else (msg.visible_to,)
-        for viewer in viewers:
-            body = {"message": wire.message(msg, viewer)}
+        views = [(viewer, {"message": wire.message(msg, viewer)}) for viewer in viewers]
+        if all(body == views[0][1] for _, body in views):
+            # Everyone sees the same: one emit (and one publish to the other nodes) for all.
+            await self._gw.emit_users("message.new", views[0][1], viewers, skip_sid=skip_sid)
+            return
+        for viewer, body in views:
             await self._gw.emit_users("message.new", body, [viewer], skip_sid=skip_sid)
 
     async def read(self, user_id: str, conversation_id: str, seq: int) -> None:

@@ -31,7 +31,10 @@ class Database:
         parsed = make_url(url)
         self.url = url
         self.dialect = parsed.get_backend_name()
-        kwargs: dict[str, Any] = {"echo": echo, "pool_pre_ping": self.dialect != "sqlite"}
+        # No pool_pre_ping: it costs a round trip per checkout. Connections are recycled before
+        # the server's idle timeout, and a transaction that meets a dropped connection is run
+        # again once on a fresh one (``run``); the pool then replaces its older connections.
+        kwargs: dict[str, Any] = {"echo": echo}
         if self.dialect == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -65,18 +68,30 @@ class Database:
             yield conn
 
     async def run(self, work: Callable[[AsyncConnection], Awaitable[T]], *, attempts: int = 4) -> T:
-        """Run ``work`` in a transaction, retrying the whole of it on deadlocks."""
+        """Run ``work`` in a transaction, retrying the whole of it on deadlocks, and once on a
+        connection found dropped (nothing of a transaction survives its connection)."""
+        reconnected = False
         for attempt in range(1, attempts + 1):
             try:
                 async with self.transaction() as conn:
                     return await work(conn)
-            except exc.OperationalError as e:
+            except exc.DBAPIError as e:
+                if e.connection_invalidated and not reconnected:
+                    reconnected = True
+                    log.info("retrying transaction on a new connection after a disconnect")
+                    continue
                 code = _mysql_code(e)
                 if code not in _RETRYABLE_MYSQL or attempt == attempts:
                     raise
                 log.info("retrying transaction after MySQL error %s (attempt %d)", code, attempt)
                 await asyncio.sleep(0.005 * attempt)
-        raise AssertionError("unreachable")
+            except Unavailable as e:
+                cause = e.__cause__
+                if reconnected or not getattr(cause, "connection_invalidated", False):
+                    raise
+                reconnected = True
+                log.info("retrying transaction on a new connection after a disconnect")
+        raise Unavailable("the database kept failing")
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,21 +70,51 @@ def _row(r: sa.Row[tuple[object, ...]]) -> Message:
 
 
 async def append(conn: AsyncConnection, new: NewMessage, now: datetime) -> Message:
-    """Store ``new`` with the conversation's next seq.
+    """Store ``new`` with the conversation's next seq (see :func:`append_many`)."""
+    return (await append_many(conn, [new], now))[0]
 
-    The conversation row is locked by the increment, so concurrent appends from any number of
-    hub nodes serialize on it: no seq is taken twice and a rolled-back append leaves no gap.
+
+async def append_many(
+    conn: AsyncConnection, news: Sequence[NewMessage], now: datetime
+) -> list[Message]:
+    """Store ``news`` in order, each with its conversation's next seq; the stored messages.
+
+    One UPDATE takes a block of seqs for every conversation involved and locks their rows, so
+    concurrent appends from any number of hub nodes serialize per conversation: no seq is taken
+    twice and a rolled-back append leaves no gap. One SELECT reads the blocks back and one
+    INSERT stores every row. A repeated (sender, client_msg_id) raises DuplicateMessage, after
+    which the transaction must be rolled back (the caller retries the messages one by one).
     """
+    counts = Counter(n.conversation_id for n in news)
+    ids = sorted(counts)  # one lock order for every writer
+    bump = sa.case(counts, value=conversations.c.id, else_=0)
     res = await conn.execute(
         sa.update(conversations)
-        .where(conversations.c.id == new.conversation_id)
-        .values(last_seq=conversations.c.last_seq + 1, updated_at=now)
+        .where(conversations.c.id.in_(ids))
+        .values(last_seq=conversations.c.last_seq + bump, updated_at=now)
     )
-    if res.rowcount == 0:
-        raise NotFound(f"conversation {new.conversation_id} not found")
-    seq_stmt = sa.select(conversations.c.last_seq).where(conversations.c.id == new.conversation_id)
-    seq = int((await conn.execute(seq_stmt)).scalar_one())
-    msg = Message(
+    if res.rowcount != len(ids):
+        raise NotFound(f"conversation not found among {', '.join(ids)}")
+    last = sa.select(conversations.c.id, conversations.c.last_seq).where(
+        conversations.c.id.in_(ids)
+    )
+    # The first seq of each conversation's block; the rows stay locked until commit.
+    nxt = {cid: int(seq) - counts[cid] + 1 for cid, seq in (await conn.execute(last)).all()}
+    out = []
+    for new in news:
+        out.append(_stored(new, nxt[new.conversation_id], now))
+        nxt[new.conversation_id] += 1
+    try:
+        await conn.execute(sa.insert(messages), [_values(m) for m in out])
+    except exc.IntegrityError as e:
+        if is_unique_violation(e):
+            raise DuplicateMessage("duplicate (sender_id, client_msg_id)") from e
+        raise
+    return out
+
+
+def _stored(new: NewMessage, seq: int, now: datetime) -> Message:
+    return Message(
         id=str(uuid.uuid4()),
         conversation_id=new.conversation_id,
         seq=seq,
@@ -97,13 +128,6 @@ async def append(conn: AsyncConnection, new: NewMessage, now: datetime) -> Messa
         moderation=new.moderation,
         created_at=now,
     )
-    try:
-        await conn.execute(sa.insert(messages).values(**_values(msg)))
-    except exc.IntegrityError as e:
-        if is_unique_violation(e):
-            raise DuplicateMessage(f"duplicate client_msg_id {new.client_msg_id}") from e
-        raise
-    return msg
 
 
 def _values(msg: Message) -> dict[str, Any]:
