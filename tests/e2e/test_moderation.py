@@ -337,11 +337,10 @@ async def test_readyz_reports_a_degraded_model(mhub: HubHarness) -> None:
     assert body["checks"]["database"] == "ok"
 
 
+@pytest.mark.parametrize("backend", ["production"])  # several nodes need Redis
 async def test_held_message_and_approval_cross_hub_nodes(
     backend: str, hub_factory: Any, settings_factory: Callable[..., Settings], tmp_path: Any
 ) -> None:
-    if backend != "production":
-        pytest.skip("several nodes need Redis (production backend)")
     node_a: HubHarness = await hub_factory(moderated(settings_factory, tmp_path, node_id=uid("a")))
     node_b: HubHarness = await hub_factory(moderated(settings_factory, tmp_path, node_id=uid("b")))
     try:
