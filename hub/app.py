@@ -162,6 +162,7 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
     hub.checks["redis"] = ping
     log.info("redis ready")
     yield
+    await hub.limiter.close()  # adds its last counts to Redis
     await redis.aclose()
 
 

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -81,6 +81,96 @@ def _websocket_class(compress: bool) -> type:
     return WebSocket
 
 
+class _DirectEmit(socketio.AsyncManager):  # type: ignore[misc]
+    """Sends an emit's one encoded packet to each local recipient in turn.
+
+    The stock manager starts a task per recipient and waits for them all; queueing a packet
+    for a socket does not block, so that only adds a task each and a trip through the loop.
+    Emits with a callback (none of ours) keep the stock path.
+    """
+
+    async def emit(
+        self,
+        event: str,
+        data: Any,
+        namespace: str,
+        room: Any = None,
+        skip_sid: Any = None,
+        callback: Any = None,
+        to: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        if callback is not None or namespace not in self.rooms:
+            await super().emit(event, data, namespace, room, skip_sid, callback, to, **kwargs)
+            return
+        args = list(data) if isinstance(data, tuple) else [] if data is None else [data]
+        encoded = self.server.packet_class(
+            socketio.packet.EVENT, namespace=namespace, data=[event, *args]
+        ).encode()
+        frames = [
+            engineio.packet.Packet(engineio.packet.MESSAGE, e)
+            for e in (encoded if isinstance(encoded, list) else [encoded])
+        ]
+        skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
+        for sid, eio_sid in list(self.get_participants(namespace, to or room)):
+            if sid not in skip:
+                for frame in frames:
+                    await self.server._send_eio_packet(eio_sid, frame)
+
+
+class _RedisFanout(socketio.AsyncRedisManager, _DirectEmit):  # type: ignore[misc]
+    """The Redis manager, with the emitting node's Redis work done once per batch.
+
+    As the stock manager does, an emit goes to this node's sockets directly and is published for
+    the others. Unlike it, the emitting handler does not wait for Redis: messages for the other
+    nodes wait in one queue, and one owned task publishes all that are waiting as one
+    ``batch`` message (one PUBLISH, in order). Every node receives its own batches back from
+    the channel; it drops them by their prefix, before decoding. Single messages from stock
+    managers (write-only emitters) are still handled.
+    """
+
+    def __init__(self, url: str, channel: str) -> None:
+        super().__init__(url, channel=channel)
+        self._own = b'{"host_id":"' + self.host_id.encode() + b'"'
+        self._outbox: list[dict[str, Any]] = []
+        self._sender: asyncio.Task[None] | None = None
+
+    async def _publish(self, data: dict[str, Any]) -> None:
+        self._outbox.append(data)
+        if self._sender is None:
+            self._sender = asyncio.get_running_loop().create_task(self._send(), name="fanout")
+
+    async def _send(self) -> None:
+        try:
+            while self._outbox:
+                batch, self._outbox = self._outbox, []
+                # host_id first: the prefix that lets this node skip its own batches.
+                await super()._publish(
+                    {"host_id": self.host_id, "method": "batch", "messages": batch}
+                )
+        finally:
+            self._sender = None
+
+    async def flush(self) -> None:
+        """Wait until every queued message is published."""
+        while self._sender is not None:
+            await asyncio.wait([self._sender])
+
+    async def _listen(self) -> AsyncIterator[Any]:
+        async for raw in super()._listen():
+            if isinstance(raw, bytes) and raw.startswith(self._own):
+                continue
+            try:
+                data = self.json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(data, dict) and data.get("method") == "batch":
+                for message in data.get("messages") or ():
+                    yield message
+            else:
+                yield data
+
+
 @dataclass(frozen=True, slots=True)
 class EventContext:
     """Who sent an event, on which socket."""
@@ -104,9 +194,12 @@ class Gateway:
         # Deliberate: the JS client's polling fallback may send more packets per request than
         # engineio's default of 16 (a burst of emits while upgrading).
         engineio.payload.Payload.max_decode_packets = settings.max_packets_per_payload
-        manager = None
-        if settings.redis_url:
-            manager = socketio.AsyncRedisManager(settings.redis_url, channel="echolist-socketio")
+        manager: _DirectEmit = (
+            _RedisFanout(settings.redis_url, channel="echolist-socketio")
+            if settings.redis_url
+            else _DirectEmit()
+        )
+        self._manager = manager
         self.sio = socketio.AsyncServer(
             async_mode="aiohttp",
             client_manager=manager,
@@ -270,6 +363,8 @@ class Gateway:
         self._accepting = False
         for ns, sid in list(self._principals):
             await self.sio.disconnect(sid, namespace=ns)
+        if isinstance(self._manager, _RedisFanout):
+            await self._manager.flush()
 
 
 def _validate(model: type[P], data: Any) -> P:
