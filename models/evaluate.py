@@ -20,12 +20,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from models import card
-from models.data.corpus import LABELS, read
+from models.data.corpus import LABELS, model_text, read
 from models.data.synthetic import Example
 from models.metrics import binary_macro_f1, per_label, tune_thresholds
 from pipeline.scoring import Scorer
 from pipeline.stages.model import ModelArtifacts, OnnxModel
-from pipeline.stages.normalize import normalize
 from pipeline.stages.policy import Policy
 
 log = logging.getLogger(__name__)
@@ -42,7 +41,7 @@ def truth_of(rows: Sequence[Example]) -> np.ndarray:
 
 def model_probs(model: OnnxModel, rows: Sequence[Example], size: int = 64) -> np.ndarray:
     """Int8 model probabilities through the runtime's own model stage."""
-    texts = [normalize(r.text) for r in rows]
+    texts = [model_text(r.text) for r in rows]
     parts = [model.predict(texts[i : i + size]) for i in range(0, len(texts), size)]
     return np.concatenate(parts) if parts else np.zeros((0, len(LABELS)))
 
@@ -75,7 +74,7 @@ class Baseline:
                 ),
             ]
         )
-        x = self.features.fit_transform([normalize(r.text) for r in train])
+        x = self.features.fit_transform([model_text(r.text) for r in train])
         y = truth_of(train)
         self.heads = [
             LogisticRegression(C=10.0, max_iter=2000).fit(x, y[:, j]) for j in range(len(LABELS))
@@ -83,7 +82,7 @@ class Baseline:
 
     def probs(self, rows: Sequence[Example]) -> np.ndarray:
         """Probability per label."""
-        x = self.features.transform([normalize(r.text) for r in rows])
+        x = self.features.transform([model_text(r.text) for r in rows])
         return np.stack([h.predict_proba(x)[:, 1] for h in self.heads], axis=1)
 
 

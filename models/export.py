@@ -22,7 +22,6 @@ from onnxruntime.quantization import QuantType, quantize_dynamic
 from models import train
 from models.data.corpus import LABELS, read
 from models.metrics import macro_f1, tune_thresholds
-from pipeline.stages.normalize import normalize
 from pipeline.stages.policy import DEFAULT_POLICY
 
 log = logging.getLogger(__name__)
@@ -119,7 +118,7 @@ def export(config: ExportConfig) -> dict[str, Any]:
     max_length = int(meta["max_length"])  # type: ignore[call-overload]
     tok = train.tokenizer(max_length)
     val = read(config.data_dir, "val")
-    val_ids = [tok.encode(normalize(r.text)).ids for r in val]
+    val_ids = train.encode(tok, [r.text for r in val])
     truth = train.targets([r.labels for r in val]).numpy()
 
     work = config.run_dir / "onnx"

@@ -22,8 +22,7 @@ from tokenizers import Tokenizer
 from torch import nn
 
 from models import nets
-from models.data.corpus import LABELS, read
-from pipeline.stages.normalize import normalize
+from models.data.corpus import LABELS, model_text, read
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +35,17 @@ class TrainConfig:
     out_dir: Path
     seed: int = 13
     max_length: int = 64
-    teacher_examples: int = 10000
+    teacher_examples: int = 14000
     teacher_epochs: int = 1
     teacher_batch: int = 32
     teacher_lr: float = 6e-5
     student_layers: int = 2
     student_hidden: int = 128
     student_heads: int = 2
-    student_epochs: int = 8
+    student_epochs: int = 6
     student_batch: int = 64
     student_lr: float = 1.5e-3
-    distill_weight: float = 0.5
+    distill_weight: float = 0.7
     max_steps: int | None = None  # smoke tests: cap every training loop
 
 
@@ -59,8 +58,8 @@ def tokenizer(max_length: int) -> Tokenizer:
 
 
 def encode(tok: Tokenizer, texts: Sequence[str]) -> list[list[int]]:
-    """Token ids of normalized texts."""
-    return [tok.encode(normalize(text)).ids for text in texts]
+    """Token ids of raw texts, as the runtime would compute them."""
+    return [tok.encode(model_text(text)).ids for text in texts]
 
 
 def targets(labels: Sequence[Sequence[str]]) -> torch.Tensor:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pipeline.stages.model import ModelArtifacts, ModelError, OnnxModel
 from pipeline.stages.normalize import normalize
-from pipeline.stages.rules import RuleHit, combine, match_rules
+from pipeline.stages.rules import RuleHit, combine, match_rules, model_input
 
 __all__ = ["Scored", "Scorer"]
 
@@ -70,7 +70,9 @@ class Scorer:
         if not self.model_failed:
             try:
                 model = self.load()
-                rows = model.predict(normalized)
+                rows = model.predict(
+                    [model_input(t, h) for t, h in zip(normalized, hits, strict=True)]
+                )
                 probs = [dict(zip(model.labels, map(float, row), strict=True)) for row in rows]
             except ModelError:
                 self.model_failed = True

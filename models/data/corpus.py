@@ -16,6 +16,7 @@ from pathlib import Path
 from models.data.real import load_sms
 from models.data.synthetic import Example, generate
 from pipeline.stages.normalize import normalize
+from pipeline.stages.rules import match_rules, model_input
 
 LABELS = ("scam", "off_platform", "harassment", "spam")
 SPLITS = ("train", "val", "test")
@@ -26,7 +27,13 @@ class CorpusConfig:
     """Sizes (before deduplication) and the seed."""
 
     seed: int = 13
-    synthetic: tuple[tuple[str, int], ...] = (("train", 14000), ("val", 2500), ("test", 4000))
+    synthetic: tuple[tuple[str, int], ...] = (("train", 20000), ("val", 3000), ("test", 5000))
+
+
+def model_text(text: str) -> str:
+    """Exactly what the runtime feeds the model: normalized text with rule markers."""
+    normalized = normalize(text)
+    return model_input(normalized, match_rules(normalized))
 
 
 def sms_split(normalized: str) -> str:

@@ -15,6 +15,7 @@ from models.data.templates import FAMILIES, Family
 from models.data.vocab import SLOTS
 
 _SLOT = re.compile(r"\{(\w+)\}")
+_CHOICE = re.compile(r"\[([^\[\]]*\|[^\[\]]*)\]")
 
 _POLITE_PRE = ("hi! ", "hello, ", "good morning, ", "hey there, ", "hi {name}, ", "dear seller, ")
 _POLITE_POST = (" thanks!", " thank you", " thanks a lot", " god bless", " 🙏", " cheers")
@@ -53,7 +54,8 @@ class Example:
 
 
 def fill(template: str, pool: str, rng: random.Random) -> str:
-    """Replace each {slot} with a draw from the pool's vocabulary."""
+    """Pick one of each [a|b] alternatives, then fill each {slot} from the pool's vocabulary."""
+    template = _CHOICE.sub(lambda m: rng.choice(m.group(1).split("|")), template)
     return _SLOT.sub(lambda m: SLOTS[m.group(1)](pool, rng), template)
 
 
@@ -104,7 +106,7 @@ def style(text: str, pool: str, rng: random.Random) -> str:
 
 
 def _sentence(family: Family, pool: str, rng: random.Random) -> str:
-    text = fill(rng.choice(family.templates), pool, rng)
+    text = fill(family.template, pool, rng)
     if family.labels and rng.random() < 0.25:
         extra = fill(rng.choice(_FILLER), pool, rng)
         text = f"{extra}. {text}" if rng.random() < 0.5 else f"{text}. {extra}"
@@ -115,15 +117,16 @@ def generate(split: str, count: int, seed: int) -> list[Example]:
     """`count` examples from the families of `split` (train, val or test), reproducibly."""
     rng = random.Random(f"{seed}:{split}")
     pool = "test" if split == "test" else "train"
-    families = [f for f in FAMILIES if f.split == split]
-    fine = [f for f in families if not f.labels]
-    risky = [f for f in families if f.labels]
+    concepts: dict[str, list[Family]] = {}
+    for family in FAMILIES:
+        if family.split == split:
+            concepts.setdefault(family.concept, []).append(family)
+    fine = [c for c, fams in concepts.items() if not fams[0].labels]
+    risky = [c for c, fams in concepts.items() if fams[0].labels]
     out = []
     for _ in range(count):
-        family = rng.choice(fine if rng.random() < 0.5 else risky)
-        out.append(
-            Example(
-                _sentence(family, pool, rng), family.labels, "synthetic", family.name, family.hard
-            )
-        )
+        concept = rng.choice(fine if rng.random() < 0.5 else risky)
+        family = rng.choice(concepts[concept])
+        text = _sentence(family, pool, rng)
+        out.append(Example(text, family.labels, "synthetic", family.name, family.hard))
     return out

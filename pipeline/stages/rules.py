@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["RULES", "Rule", "RuleHit", "combine", "is_contact", "match_rules"]
+__all__ = [
+    "RULES",
+    "Rule",
+    "RuleHit",
+    "combine",
+    "is_contact",
+    "match_rules",
+    "model_input",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +119,13 @@ def combine(model_scores: dict[str, float], hits: tuple[RuleHit, ...]) -> dict[s
             current = scores.get(hit.label, 0.0)
             scores[hit.label] = 1.0 - (1.0 - current) * (1.0 - hit.weight)
     return scores
+
+
+def model_input(normalized: str, hits: tuple[RuleHit, ...]) -> str:
+    """The text the model sees: rule-hit markers first, then the normalized message.
+
+    The markers carry what the rules know (every payment app, contact formats) into the model,
+    which then judges the context: "do you take zelle?" versus "no zelle, app only".
+    """
+    markers = " ".join(f"[{name}]" for name in dict.fromkeys(hit.name for hit in hits))
+    return f"{markers} {normalized}" if markers else normalized

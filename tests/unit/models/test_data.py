@@ -9,10 +9,18 @@ def test_every_family_is_in_exactly_one_known_split() -> None:
     names = [f.name for f in FAMILIES]
     assert len(names) == len(set(names))
     assert {f.split for f in FAMILIES} == {"train", "val", "test"}
+    templates = [f.template for f in FAMILIES]
+    assert len(templates) == len(set(templates))
     for split in ("train", "val", "test"):
         labels = {label for f in FAMILIES if f.split == split for label in f.labels}
         assert labels == {"scam", "off_platform", "harassment", "spam"}, split
         assert any(f.hard for f in FAMILIES if f.split == split), split
+
+
+def test_every_concept_has_held_out_phrasings() -> None:
+    for concept in {f.concept for f in FAMILIES}:
+        splits = {f.split for f in FAMILIES if f.concept == concept}
+        assert {"train", "test"} <= splits, concept
 
 
 def test_generator_is_seeded_and_splits_use_their_own_families() -> None:
