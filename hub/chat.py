@@ -16,6 +16,7 @@ from hub import wire
 from hub.errors import ClientError, ErrorCode
 from hub.gateway import Gateway
 from hub.metrics import Metrics
+from hub.turns import release_turn
 from storage.engine import Database
 from storage.errors import NotFound
 from storage.repositories import conversations as convs
@@ -177,8 +178,10 @@ class ChatService:
         repeat = await self.previous(new) if lookup else None
         if repeat is not None:
             return repeat
+        queued = self._appends.submit(new, extra)
+        release_turn()  # its seq order is fixed: the socket's next send may go on
         try:
-            stored = await self._appends.append(new, extra)
+            stored = await queued
         except DuplicateMessage:
             assert new.client_msg_id is not None
             self._remember_key(new.sender_id, new.client_msg_id)

@@ -27,6 +27,7 @@ from hub.errors import ClientError, ErrorCode
 from hub.metrics import Metrics
 from hub.ratelimit import RateLimiter
 from hub.settings import Settings
+from hub.turns import TURN, Turn
 
 log = logging.getLogger(__name__)
 P = TypeVar("P", bound=BaseModel)
@@ -208,8 +209,8 @@ class Gateway:
             max_http_buffer_size=settings.max_payload_bytes,
             ping_interval=settings.ping_interval_s,
             ping_timeout=settings.ping_timeout_s,
-            # One socket's events run in order: a burst of sends is stored in the order sent.
-            async_handlers=False,
+            # Each event runs in its own task; Turn keeps one socket's events in order.
+            async_handlers=True,
             logger=False,
             engineio_logger=False,
         )
@@ -220,6 +221,8 @@ class Gateway:
         self._metrics = metrics
         self._limiter = limiter
         self._principals: dict[tuple[str, str], Principal] = {}
+        # The latest event of each socket that has events in flight.
+        self._lanes: dict[tuple[str, str], Turn] = {}
         self._connect_hooks: list[ConnectHook] = []
         self._accepting = True
         for ns in NAMESPACE_ROLES:
@@ -238,6 +241,7 @@ class Gateway:
             await self._connect(ns, sid, auth)
 
         async def disconnect(sid: str, *_: Any) -> None:
+            self._lanes.pop((ns, sid), None)
             if self._principals.pop((ns, sid), None) is not None:
                 self._metrics.connections.labels(ns).dec()
 
@@ -275,18 +279,39 @@ class Gateway:
         *,
         namespace: str = "/",
         limited: bool = False,
+        pipelined: bool = False,
     ) -> None:
-        """Register ``handler`` for ``event``: validate, rate-limit, call, always ack."""
+        """Register ``handler`` for ``event``: validate, rate-limit, call, always ack.
+
+        A socket's events run one after another, in the order they arrived. A ``pipelined``
+        event waits only until the events before it have fixed their order (called
+        ``hub.turns.release_turn()``, or finished), and the next pipelined one may start once
+        it calls ``release_turn()`` itself: a burst of sends is stored in the order sent while
+        one send's commit and fan-out overlap the next one's checks. Other events wait until every
+        event before them has finished, and hold the next ones until they finish.
+        """
 
         async def dispatch(sid: str, data: Any = None, *_: Any) -> Ack:
             started = time.perf_counter()
-            ack = await self._dispatch(event, namespace, sid, data, model, handler, limited)
+            turn = self._take_turn((namespace, sid))
+            try:
+                await turn.wait(pipelined)
+                TURN.set(turn)
+                ack = await self._dispatch(event, namespace, sid, data, model, handler, limited)
+            finally:
+                turn.finish(self._lanes, (namespace, sid))
             outcome = "ok" if ack.get("ok") else ack["error"]["code"]
             self._metrics.events.labels(event, outcome).inc()
             self._metrics.latency.labels(event).observe(time.perf_counter() - started)
             return ack
 
         self.sio.on(event, dispatch, namespace=namespace)
+
+    def _take_turn(self, lane: tuple[str, str]) -> Turn:
+        # Runs when the event's task starts: tasks start in the order the events arrived.
+        turn = Turn(self._lanes.get(lane))
+        self._lanes[lane] = turn
+        return turn
 
     async def _dispatch(
         self,

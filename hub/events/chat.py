@@ -47,7 +47,7 @@ def register(gw: Gateway, chat: ChatService) -> None:
     gw.on("conversation.open", ConversationOpen, open_, limited=True)
     gw.on("conversation.list", Empty, list_)
     gw.on("conversation.history", ConversationHistory, history)
-    gw.on("message.send", MessageSend, send, limited=True)
+    gw.on("message.send", MessageSend, send, limited=True, pipelined=True)
     gw.on("message.read", MessageRead, read)
     gw.on("typing", Typing, typing, limited=True)
     gw.on("sync", Sync, sync)

@@ -75,13 +75,17 @@ class AppendBatcher:
 
     async def append(self, new: NewMessage, extra: Extra | None = None) -> Appended:
         """Store ``new`` (and whatever ``extra`` adds) with the next seq; its stored form."""
+        return await self.submit(new, extra)
+
+    def submit(self, new: NewMessage, extra: Extra | None = None) -> asyncio.Future[Appended]:
+        """Queue ``new`` for storage now; the future gives its stored form. Messages of one
+        conversation submitted one after another take increasing seqs."""
         if self._closed:
-            raise RuntimeError("the append batcher is closed")
-        loop = asyncio.get_running_loop()
-        item = _Item(new, extra, loop.create_future())
+            raise Unavailable("the hub is shutting down")
+        item = _Item(new, extra, asyncio.get_running_loop().create_future())
         self._pending.append(item)
         self._schedule()
-        return await item.done
+        return item.done
 
     async def close(self) -> None:
         """Store what was submitted, then refuse more."""

@@ -1,0 +1,54 @@
+"""The order of one socket's events while several are in flight (see ``Gateway.on``)."""
+
+from __future__ import annotations
+
+import asyncio
+from contextvars import ContextVar
+
+
+class Turn:
+    """One event's place among its socket's events in flight."""
+
+    __slots__ = ("done", "ordered", "prev")
+
+    def __init__(self, prev: Turn | None) -> None:
+        loop = asyncio.get_running_loop()
+        self.prev = prev
+        # Set once this event's effects are ordered (e.g. its message is queued for storage).
+        self.ordered: asyncio.Future[None] = loop.create_future()
+        # Set once this event and every one before it have finished.
+        self.done: asyncio.Future[None] = loop.create_future()
+
+    async def wait(self, pipelined: bool) -> None:
+        prev = self.prev
+        if prev is not None:
+            await (prev.ordered if pipelined else prev.done)
+
+    def release(self) -> None:
+        if not self.ordered.done():
+            self.ordered.set_result(None)
+
+    def finish(self, lanes: dict[tuple[str, str], Turn], lane: tuple[str, str]) -> None:
+        self.release()
+        prev, self.prev = self.prev, None  # no chain of finished events is kept alive
+
+        def close(_: object = None) -> None:
+            if not self.done.done():
+                self.done.set_result(None)
+            if lanes.get(lane) is self:
+                del lanes[lane]
+
+        if prev is None or prev.done.done():
+            close()
+        else:
+            prev.done.add_done_callback(close)
+
+
+TURN: ContextVar[Turn | None] = ContextVar("echolist_turn", default=None)
+
+
+def release_turn() -> None:
+    """Let the socket's next pipelined event start: this event's order is fixed now."""
+    turn = TURN.get()
+    if turn is not None:
+        turn.release()
