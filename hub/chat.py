@@ -65,9 +65,7 @@ class ChatService:
         self.moderation: ModeratedSend | None = None
         # Participants never change, so a conversation read once can authorize later events.
         self._known: OrderedDict[str, Conversation] = OrderedDict()
-        # SQLite has one connection: a second transaction in flight would only queue for it.
-        inflight = 1 if db.dialect == "sqlite" else 2
-        self._appends = AppendBatcher(db, clock, max_inflight=inflight)
+        self._appends = AppendBatcher(db, clock)
         self._recent: OrderedDict[tuple[str, str], None] = OrderedDict()
 
     async def lifecycle(self, _app: web.Application) -> AsyncIterator[None]:

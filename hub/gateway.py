@@ -7,9 +7,10 @@ python-socketio has no type hints; its untyped surface stays here. Handlers else
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import secrets
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -157,6 +158,18 @@ class _RedisFanout(socketio.AsyncRedisManager, _DirectEmit):  # type: ignore[mis
         while self._sender is not None:
             await asyncio.wait([self._sender])
 
+    async def close(self) -> None:
+        """Publish what is queued, stop the listener task, close the Redis connections."""
+        await self.flush()
+        listener = getattr(self, "thread", None)  # started by python-socketio on first use
+        if listener is not None and not listener.done():
+            listener.cancel()
+            await asyncio.wait([listener], timeout=5)
+        if self.pubsub is not None:
+            await self.pubsub.aclose()
+        if self.redis is not None:
+            await self.redis.aclose()
+
     async def _listen(self) -> AsyncIterator[Any]:
         async for raw in super()._listen():
             if isinstance(raw, bytes) and raw.startswith(self._own):
@@ -221,6 +234,9 @@ class Gateway:
         self._metrics = metrics
         self._limiter = limiter
         self._principals: dict[tuple[str, str], Principal] = {}
+        # Correlation ids: this process's random prefix and a counter (cheaper than a uuid4).
+        self._cid_prefix = secrets.token_hex(3)
+        self._cids = itertools.count()
         # The latest event of each socket that has events in flight.
         self._lanes: dict[tuple[str, str], Turn] = {}
         self._connect_hooks: list[ConnectHook] = []
@@ -323,7 +339,7 @@ class Gateway:
         handler: Handler[P],
         limited: bool,
     ) -> Ack:
-        cid = uuid.uuid4().hex[:12]
+        cid = f"{self._cid_prefix}{next(self._cids):06x}"
         principal = self._principals.get((ns, sid))
         try:
             if principal is None:
@@ -384,12 +400,13 @@ class Gateway:
         return len(self._principals)
 
     async def drain(self) -> None:
-        """Refuse new handshakes and disconnect every socket this node holds."""
+        """Refuse new handshakes, disconnect every socket this node holds, then publish what
+        is queued for other nodes and stop listening to them."""
         self._accepting = False
         for ns, sid in list(self._principals):
             await self.sio.disconnect(sid, namespace=ns)
         if isinstance(self._manager, _RedisFanout):
-            await self._manager.flush()
+            await self._manager.close()
 
 
 def _validate(model: type[P], data: Any) -> P:

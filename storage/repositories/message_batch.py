@@ -52,7 +52,12 @@ class _Item:
 
 
 class AppendBatcher:
-    """Appends messages in shared transactions; at most ``max_inflight`` run at once."""
+    """Appends messages in shared transactions, one transaction at a time.
+
+    One at a time is what keeps submission order: a second batch in flight could take its seqs
+    before the first (its connection ready sooner), or the first's one-by-one retry could come
+    after it. While a batch is stored the next one fills, so batches grow with the load.
+    """
 
     def __init__(
         self,
@@ -61,16 +66,14 @@ class AppendBatcher:
         *,
         max_batch: int = 128,
         linger_s: float = 0.001,
-        max_inflight: int = 2,
     ) -> None:
         self._db = db
         self._now = clock
         self._max_batch = max_batch
         self._linger_s = linger_s
-        self._max_inflight = max_inflight
         self._pending: list[_Item] = []
         self._timer: asyncio.TimerHandle | None = None
-        self._flushes: set[asyncio.Task[None]] = set()
+        self._flushing: asyncio.Task[None] | None = None
         self._closed = False
 
     async def append(self, new: NewMessage, extra: Extra | None = None) -> Appended:
@@ -90,16 +93,16 @@ class AppendBatcher:
     async def close(self) -> None:
         """Store what was submitted, then refuse more."""
         self._closed = True
-        while self._pending or self._flushes:
+        while self._pending or self._flushing is not None:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
             self._launch()
-            if self._flushes:
-                await asyncio.wait(set(self._flushes))
+            if self._flushing is not None:
+                await asyncio.wait([self._flushing])
 
     def _schedule(self) -> None:
-        if len(self._flushes) >= self._max_inflight or not self._pending:
+        if self._flushing is not None or not self._pending:
             return  # a finishing flush calls back here
         if len(self._pending) >= self._max_batch:
             self._launch()
@@ -111,19 +114,19 @@ class AppendBatcher:
         self._launch()
 
     def _launch(self) -> None:
-        if len(self._flushes) >= self._max_inflight or not self._pending:
+        if self._flushing is not None or not self._pending:
             return
         batch = self._pending[: self._max_batch]
         del self._pending[: self._max_batch]
         task = asyncio.get_running_loop().create_task(self._flush(batch), name="append-batch")
-        self._flushes.add(task)
+        self._flushing = task
         task.add_done_callback(self._flushed)
 
     def _flushed(self, task: asyncio.Task[None]) -> None:
-        self._flushes.discard(task)
+        self._flushing = None
         if not task.cancelled() and task.exception() is not None:
             log.error("append batch failed", exc_info=task.exception())
-        self._schedule()
+        self._launch()  # what came in meanwhile has waited long enough
 
     async def _flush(self, batch: list[_Item]) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -87,30 +88,53 @@ async def append_many(
     """
     counts = Counter(n.conversation_id for n in news)
     ids = sorted(counts)  # one lock order for every writer
-    bump = sa.case(counts, value=conversations.c.id, else_=0)
-    res = await conn.execute(
-        sa.update(conversations)
-        .where(conversations.c.id.in_(ids))
-        .values(last_seq=conversations.c.last_seq + bump, updated_at=now)
-    )
+    bump, last = _seq_statements(len(ids))
+    params: dict[str, Any] = {"now": now}
+    for i, cid in enumerate(ids):
+        params[f"c{i}"] = cid
+        params[f"k{i}"] = counts[cid]
+    res = await conn.execute(bump, params)
     if res.rowcount != len(ids):
         raise NotFound(f"conversation not found among {', '.join(ids)}")
-    last = sa.select(conversations.c.id, conversations.c.last_seq).where(
-        conversations.c.id.in_(ids)
-    )
     # The first seq of each conversation's block; the rows stay locked until commit.
-    nxt = {cid: int(seq) - counts[cid] + 1 for cid, seq in (await conn.execute(last)).all()}
+    rows = (await conn.execute(last, params)).all()
+    nxt = {cid: int(seq) - counts[cid] + 1 for cid, seq in rows}
     out = []
     for new in news:
         out.append(_stored(new, nxt[new.conversation_id], now))
         nxt[new.conversation_id] += 1
     try:
-        await conn.execute(sa.insert(messages), [_values(m) for m in out])
+        await conn.execute(_INSERT, [_values(m) for m in out])
     except exc.IntegrityError as e:
         if is_unique_violation(e):
             raise DuplicateMessage("duplicate (sender_id, client_msg_id)") from e
         raise
     return out
+
+
+_INSERT = sa.insert(messages)
+
+
+@functools.lru_cache(maxsize=256)
+def _seq_statements(k: int) -> tuple[sa.Update, sa.Select[str, int]]:
+    """For ``k`` conversations (ids c0.., counts k0..): the UPDATE that takes each one's block
+    of seqs and the SELECT that reads the blocks' ends. Built once per size: a statement used
+    again skips SQLAlchemy's construction and cache-key work."""
+    ids = [sa.bindparam(f"c{i}", type_=conversations.c.id.type) for i in range(k)]
+    counts = [sa.bindparam(f"k{i}", type_=sa.BigInteger) for i in range(k)]
+    bump = sa.case(*((conversations.c.id == c, n) for c, n in zip(ids, counts, strict=True)))
+    update = (
+        sa.update(conversations)
+        .where(conversations.c.id.in_(ids))
+        .values(
+            last_seq=conversations.c.last_seq + bump,
+            updated_at=sa.bindparam("now", type_=conversations.c.updated_at.type),
+        )
+    )
+    select = sa.select(conversations.c.id, conversations.c.last_seq).where(
+        conversations.c.id.in_(ids)
+    )
+    return update, select
 
 
 def _stored(new: NewMessage, seq: int, now: datetime) -> Message:
