@@ -141,7 +141,7 @@ import psutil
 
 async def main():
     runner = ModerationRunner(RunnerConfig(artifacts_dir=__import__("pathlib").Path(sys.argv[1]),
-                                           threads=int(sys.argv[2])))
+                                           threads=int(sys.argv[2]), max_queue=100_000))
     t = time.perf_counter()
     await runner.start()
     start_s = time.perf_counter() - t

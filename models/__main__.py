@@ -32,7 +32,10 @@ def _train(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     if not (DATA / "train.jsonl").exists() or args.rebuild_data:
         _data(args)
-    timings = train(TrainConfig(data_dir=DATA, out_dir=RUN, seed=args.seed))
+    config = TrainConfig(
+        data_dir=DATA, out_dir=RUN, seed=args.seed, reuse_teacher=args.reuse_teacher
+    )
+    timings = train(config)
     print(json.dumps(timings))
 
 
@@ -61,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rebuild-data", action="store_true")
     parser.add_argument("--no-teacher", action="store_true", help="skip the teacher ONNX export")
+    parser.add_argument(
+        "--reuse-teacher", action="store_true", help="train only the student on a cached teacher"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     steps = {

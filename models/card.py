@@ -106,6 +106,14 @@ def _speed(bench: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _student(meta: dict[str, Any]) -> str:
+    hidden = int(meta.get("student_hidden") or 0)
+    return (
+        f"{meta.get('student_layers')} layers, hidden {hidden}, "
+        f"{meta.get('student_heads')} heads, FFN {4 * hidden}"
+    )
+
+
 def write(artifacts: Path, results: dict[str, Any]) -> None:
     """Render MODEL_CARD.md next to the artifacts."""
     train_meta = results.get("train", {})
@@ -133,5 +141,7 @@ def write(artifacts: Path, results: dict[str, Any]) -> None:
         ),
         missed=", ".join(missed) if missed else "none",
         train=json.dumps(train_meta) if train_meta else "see models/train.py defaults",
+        student=_student(train_meta),
+        size_mb=f"{(artifacts / 'model.onnx').stat().st_size / 1e6:.1f}",
     )
     (artifacts / "MODEL_CARD.md").write_text(body, encoding="utf-8")

@@ -51,7 +51,9 @@ def pipeline_probs(scorer: Scorer, rows: Sequence[Example], size: int = 64) -> n
     out = []
     for i in range(0, len(rows), size):
         for scored in scorer.score([r.text for r in rows[i : i + size]]):
-            out.append([scored.scores[name] for name in LABELS])
+            # A weighted rule hit flags its label whatever the threshold (as the policy does).
+            sure = {hit.label for hit in scored.hits if hit.weight > 0.0}
+            out.append([1.0 if name in sure else scored.scores[name] for name in LABELS])
     return np.asarray(out, dtype=np.float32)
 
 

@@ -23,6 +23,8 @@ from torch import nn
 
 from models import nets
 from models.data.corpus import LABELS, model_text, read
+from models.data.synthetic import Example, generate
+from pipeline.stages.normalize import normalize
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +42,15 @@ class TrainConfig:
     teacher_batch: int = 32
     teacher_lr: float = 6e-5
     student_layers: int = 2
-    student_hidden: int = 128
-    student_heads: int = 2
+    student_hidden: int = 192
+    student_heads: int = 3
     student_epochs: int = 6
     student_batch: int = 64
     student_lr: float = 1.5e-3
     distill_weight: float = 0.7
+    distill_temperature: float = 2.0
+    extra_examples: int = 15000  # more generated training-family text, for distillation
+    reuse_teacher: bool = False  # load out_dir/teacher.pt instead of fine-tuning again
     max_steps: int | None = None  # smoke tests: cap every training loop
 
 
@@ -136,7 +141,8 @@ def fit(
             loss = bce(logits, goal[index])
             if soft is not None:
                 w = config.distill_weight
-                loss = (1 - w) * loss + w * bce(logits, soft[index])
+                temp = config.distill_temperature
+                loss = (1 - w) * loss + w * bce(logits / temp, soft[index])
             optim.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -168,18 +174,26 @@ def train(config: TrainConfig) -> dict[str, float]:
     )
 
     teacher = nets.teacher(len(LABELS))
-    fit(
-        teacher,
-        [ids[i] for i in subset],
-        goal[subset],
-        None,
-        config.teacher_epochs,
-        config.teacher_batch,
-        config.teacher_lr,
-        config,
-    )
+    cached = config.out_dir / "teacher.pt"
+    if config.reuse_teacher and cached.exists():
+        teacher.load_state_dict(torch.load(cached, weights_only=True))
+    else:
+        fit(
+            teacher,
+            [ids[i] for i in subset],
+            goal[subset],
+            None,
+            config.teacher_epochs,
+            config.teacher_batch,
+            config.teacher_lr,
+            config,
+        )
     teacher_s = time.monotonic() - started
-    soft = predict(teacher, ids)
+    extra = _extra_rows(config, rows)
+    ids += encode(tok, [r.text for r in extra])
+    goal = torch.cat([goal, targets([r.labels for r in extra])])
+    logits = torch.logit(predict(teacher, ids).clamp(1e-6, 1 - 1e-6))
+    soft = torch.sigmoid(logits / config.distill_temperature)
 
     scfg = nets.student_config(
         config.student_layers, config.student_hidden, config.student_heads, config.max_length
@@ -203,10 +217,26 @@ def train(config: TrainConfig) -> dict[str, float]:
     meta["student_config"] = scfg.to_dict()
     meta["labels"] = list(LABELS)
     total = time.monotonic() - started
-    meta["seconds"] = {"teacher": round(teacher_s), "total": round(total), "rows": len(rows)}
+    meta["seconds"] = {"teacher": round(teacher_s), "total": round(total), "rows": len(ids)}
     (config.out_dir / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     log.info("teacher %.0fs, total %.0fs", teacher_s, total)
     return {"teacher_s": teacher_s, "total_s": total}
+
+
+def _extra_rows(config: TrainConfig, rows: Sequence[Example]) -> list[Example]:
+    """More sentences from the training families, none equal to a corpus sentence."""
+    if config.extra_examples <= 0:
+        return []
+    seen = {normalize(r.text) for r in rows}
+    for split in ("val", "test"):
+        seen |= {normalize(r.text) for r in read(config.data_dir, split)}
+    out = []
+    for example in generate("train", config.extra_examples, config.seed + 1):
+        key = normalize(example.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(example)
+    return out
 
 
 def load_student(out_dir: Path) -> tuple[nets.Classifier, dict[str, object]]:

@@ -192,7 +192,8 @@ class ModerationRunner:
         reasons += [f"{hit.label}:{hit.name}" for hit in scored.hits]
         reasons += context_reasons
         severe = [hit.name for hit in scored.hits if hit.severe]
-        decision = decide(self._policy, scores, reasons, severe)
+        forced = [hit.label for hit in scored.hits if hit.weight > 0.0]
+        decision = decide(self._policy, scores, reasons, severe, forced)
         return Verdict(
             action=decision.action,
             flagged=decision.flagged,

@@ -116,24 +116,37 @@ class OnnxModel:
     def encode(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Token ids and attention mask, padded to the longest text of the batch."""
         # One by one: encode_batch would start the tokenizer's own thread pool inside our workers.
-        encodings = [self._tokenizer.encode(text) for text in texts]
-        width = max(1, max(len(e.ids) for e in encodings))
-        ids = np.zeros((len(encodings), width), dtype=np.int64)
-        mask = np.zeros((len(encodings), width), dtype=np.int64)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = encoding.ids
-            mask[row, : len(encoding.ids)] = 1
-        return ids, mask
+        return _pad([self._tokenizer.encode(text).ids for text in texts])
 
     def predict(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """Probabilities, shape (len(texts), len(labels))."""
-        if not texts:
-            return np.zeros((0, len(self.labels)), dtype=np.float32)
-        ids, mask = self.encode(texts)
-        feeds = {"input_ids": ids, "attention_mask": mask}
-        try:
-            (logits,) = self._session.run(["logits"], feeds)
-        except _ORT_ERRORS as exc:
-            raise ModelError(f"moderation model failed on a batch of {len(texts)}: {exc}") from exc
+        """Probabilities, shape (len(texts), len(labels)).
+
+        A large batch is sorted by length and run in slices of `_SLICE`, so that short messages
+        are not padded to the longest one of the whole batch.
+        """
+        rows = [self._tokenizer.encode(text).ids for text in texts]
+        logits = np.zeros((len(rows), len(self.labels)), dtype=np.float32)
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+        for start in range(0, len(order), _SLICE):
+            index = order[start : start + _SLICE]
+            ids, mask = _pad([rows[i] for i in index])
+            try:
+                (out,) = self._session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
+            except _ORT_ERRORS as exc:
+                raise ModelError(f"moderation model failed on {len(index)} texts: {exc}") from exc
+            logits[index] = out
         probs: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
         return probs
+
+
+_SLICE = 16
+
+
+def _pad(rows: Sequence[Sequence[int]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    width = max(1, max((len(r) for r in rows), default=1))
+    ids = np.zeros((len(rows), width), dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for row, tokens in enumerate(rows):
+        ids[row, : len(tokens)] = tokens
+        mask[row, : len(tokens)] = 1
+    return ids, mask

@@ -78,21 +78,30 @@ def decide(
     scores: Mapping[str, float],
     candidate_reasons: Iterable[str],
     severe_hits: Iterable[str] = (),
+    forced: Iterable[str] = (),
 ) -> Decision:
-    """Apply thresholds and bands; keep only the reasons that speak for a flagged label."""
+    """Apply thresholds and bands; keep only the reasons that speak for a flagged label.
+
+    Labels in `forced` (those a weighted rule matched: a phone number, a verification-code
+    request) are flagged whatever the threshold, since those rules are sure enough on their own.
+    """
+    sure = set(forced)
     flagged = tuple(
-        name for name, spec in policy.labels.items() if scores.get(name, 0.0) >= spec.threshold
+        name
+        for name, spec in policy.labels.items()
+        if scores.get(name, 0.0) >= spec.threshold or name in sure
     )
     action, driver = Action.ALLOW, ""
     for name in flagged:
-        label_action = policy.labels[name].action_for(scores[name])
+        spec = policy.labels[name]
+        label_action = spec.action_for(max(scores.get(name, 0.0), spec.threshold))
         if label_action.severity > action.severity:
             action, driver = label_action, name
     reasons = [r for r in dict.fromkeys(candidate_reasons) if r.split(":", 1)[0] in flagged]
     for rule in severe_hits:
-        forced = policy.severe_rules.get(rule)
-        if forced is not None and forced.severity >= action.severity:
-            action = forced
+        severe = policy.severe_rules.get(rule)
+        if severe is not None and severe.severity >= action.severity:
+            action = severe
             reasons.append(f"severe:{rule}")
     return Decision(action, flagged, tuple(reasons), _intervention(policy, action, driver))
 

@@ -51,6 +51,22 @@ def test_strictest_label_wins_and_drives_the_notice(policy: Policy) -> None:
     assert decision.intervention.audience is Audience.SENDER
 
 
+def test_a_sure_rule_flags_its_label_above_any_threshold() -> None:
+    strict = Policy.from_dict(
+        {
+            **DEFAULT_POLICY,
+            "labels": {
+                **DEFAULT_POLICY["labels"],
+                "off_platform": {**DEFAULT_POLICY["labels"]["off_platform"], "threshold": 0.95},
+            },
+        }
+    )
+    assert decide(strict, scores(off_platform=0.9), []).action is Action.ALLOW
+    decision = decide(strict, scores(off_platform=0.9), [], forced=["off_platform"])
+    assert decision.action is Action.WARN
+    assert decision.flagged == ("off_platform",)
+
+
 def test_severe_rule_blocks(policy: Policy) -> None:
     decision = decide(policy, scores(harassment=0.9), ["harassment:threat"], ["threat"])
     assert decision.action is Action.BLOCK
