@@ -28,7 +28,7 @@ from hub.errors import ClientError, ErrorCode
 from hub.metrics import Metrics
 from hub.ratelimit import RateLimiter
 from hub.settings import Settings
-from hub.turns import TURN, Turn
+from hub.turns import TURN, Lanes
 
 log = logging.getLogger(__name__)
 P = TypeVar("P", bound=BaseModel)
@@ -237,8 +237,8 @@ class Gateway:
         # Correlation ids: this process's random prefix and a counter (cheaper than a uuid4).
         self._cid_prefix = secrets.token_hex(3)
         self._cids = itertools.count()
-        # The latest event of each socket that has events in flight.
-        self._lanes: dict[tuple[str, str], Turn] = {}
+        # A polling request may carry max_packets_per_payload events: never refuse one burst.
+        self._lanes = Lanes(2 * max(settings.max_packets_per_payload, 128))
         self._connect_hooks: list[ConnectHook] = []
         self._accepting = True
         for ns in NAMESPACE_ROLES:
@@ -257,7 +257,7 @@ class Gateway:
             await self._connect(ns, sid, auth)
 
         async def disconnect(sid: str, *_: Any) -> None:
-            self._lanes.pop((ns, sid), None)
+            self._lanes.drop((ns, sid))
             if self._principals.pop((ns, sid), None) is not None:
                 self._metrics.connections.labels(ns).dec()
 
@@ -309,25 +309,25 @@ class Gateway:
 
         async def dispatch(sid: str, data: Any = None, *_: Any) -> Ack:
             started = time.perf_counter()
-            turn = self._take_turn((namespace, sid))
-            try:
-                await turn.wait(pipelined)
-                TURN.set(turn)
-                ack = await self._dispatch(event, namespace, sid, data, model, handler, limited)
-            finally:
-                turn.finish(self._lanes, (namespace, sid))
+            lane = (namespace, sid)
+            turn = self._lanes.enter(lane)
+            if turn is None:
+                ack = ClientError(
+                    ErrorCode.RATE_LIMITED, "too many events in flight", retry_after_ms=100
+                ).ack()
+            else:
+                try:
+                    await turn.wait(pipelined)
+                    TURN.set(turn)
+                    ack = await self._dispatch(event, namespace, sid, data, model, handler, limited)
+                finally:
+                    self._lanes.leave(lane, turn)
             outcome = "ok" if ack.get("ok") else ack["error"]["code"]
             self._metrics.events.labels(event, outcome).inc()
             self._metrics.latency.labels(event).observe(time.perf_counter() - started)
             return ack
 
         self.sio.on(event, dispatch, namespace=namespace)
-
-    def _take_turn(self, lane: tuple[str, str]) -> Turn:
-        # Runs when the event's task starts: tasks start in the order the events arrived.
-        turn = Turn(self._lanes.get(lane))
-        self._lanes[lane] = turn
-        return turn
 
     async def _dispatch(
         self,
