@@ -86,6 +86,7 @@ class RedisRateLimiter:
         self._ttl_ms = int(window_s * 2000)
         self._sync_s = sync_s
         self._windows: dict[str, _Window] = {}
+        self._swept = -1
         self._dirty: dict[str, _Window] = {}
         self._sync: asyncio.Task[None] | None = None
         self._closed = False
@@ -95,7 +96,9 @@ class RedisRateLimiter:
         index = int(now // self._window_s)
         w = self._windows.get(key)
         if w is None or w.index != index:
-            if len(self._windows) > 100_000:
+            if index != self._swept and len(self._windows) > 100_000:
+                # At most once per window: drop the keys whose window has ended.
+                self._swept = index
                 self._windows = {k: v for k, v in self._windows.items() if v.index >= index}
             w = self._windows[key] = _Window(index)
         w.unsynced += 1
