@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from hub.auth import Principal, Role, TokenVerifier
 from hub.errors import ClientError, ErrorCode
 from hub.metrics import Metrics
+from hub.packet_queue import PacketQueue
 from hub.ratelimit import RateLimiter
 from hub.settings import Settings
 from hub.turns import TURN, Lanes
@@ -230,6 +231,8 @@ class Gateway:
         self.sio.eio._async = dict(
             self.sio.eio._async, websocket=_websocket_class(settings.websocket_compression)
         )
+        # engine.io's documented queue factory: every socket's outgoing packets (hub.packet_queue).
+        self.sio.eio.create_queue = PacketQueue
         self._verifier = verifier
         self._metrics = metrics
         self._limiter = limiter
