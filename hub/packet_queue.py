@@ -5,7 +5,8 @@ a time) drains them. ``asyncio.Queue`` allocates four deques and an ``Event`` up
 for every connection, idle or not. This queue allocates its deque only while packets wait and
 keeps waiters in a list, which is all engine.io needs: ``put``/``put_nowait``, ``get`` (with a
 timeout around it), ``get_nowait`` (raising ``asyncio.QueueEmpty``), ``task_done``, ``join``,
-``empty`` and ``qsize``. It is unbounded, as engine.io's is.
+``empty`` and ``qsize``. It is unbounded, as engine.io's is. An item goes to the waiting
+``get`` that asked first, else to the deque, so items leave in the order they came.
 """
 
 from __future__ import annotations
@@ -31,11 +32,15 @@ class PacketQueue:
         return not self._items
 
     def put_nowait(self, item: Any) -> None:
+        self._unfinished += 1
+        while self._getters:  # a waiting get takes the item directly
+            waiter = self._getters.pop(0)
+            if not waiter.done():
+                waiter.set_result(item)
+                return
         if self._items is None:
             self._items = deque()
         self._items.append(item)
-        self._unfinished += 1
-        self._wake_next()
 
     async def put(self, item: Any) -> None:
         self.put_nowait(item)
@@ -48,26 +53,17 @@ class PacketQueue:
             self._items = None  # an idle socket keeps no deque
         return item
 
-    async def get(self) -> Any:
-        while not self._items:
-            waiter = asyncio.get_running_loop().create_future()
+    def get(self) -> asyncio.Future[Any]:
+        """A future of the next item. A future, not a coroutine: ``asyncio.wait_for`` (which
+        engine.io puts around it) then needs no task of its own for each wait."""
+        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        if self._items:
+            waiter.set_result(self.get_nowait())
+        else:
+            # A waiter cancelled by its timeout is skipped by put_nowait, and dropped here.
+            self._getters = [g for g in self._getters if not g.done()]
             self._getters.append(waiter)
-            try:
-                await waiter
-            except asyncio.CancelledError:
-                if waiter in self._getters:
-                    self._getters.remove(waiter)
-                elif self._items:
-                    self._wake_next()  # woken, then cancelled: pass the wake-up on
-                raise
-        return self.get_nowait()
-
-    def _wake_next(self) -> None:
-        while self._getters:
-            waiter = self._getters.pop(0)
-            if not waiter.done():
-                waiter.set_result(None)
-                return
+        return waiter
 
     def task_done(self) -> None:
         if self._unfinished <= 0:

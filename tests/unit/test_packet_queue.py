@@ -26,12 +26,12 @@ async def test_a_waiting_get_is_woken_and_a_timed_out_one_loses_nothing() -> Non
     q = PacketQueue()
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(q.get(), 0.01)
-    getter = asyncio.create_task(q.get())
-    await asyncio.sleep(0)
-    q.put_nowait("a")
-    assert await asyncio.wait_for(getter, 1) == "a"
+    getter = q.get()
+    q.put_nowait("a")  # handed to the waiting get
     q.put_nowait("b")
+    assert await asyncio.wait_for(getter, 1) == "a"
     assert await asyncio.wait_for(q.get(), 1) == "b"
+    assert q.empty()
 
 
 async def test_join_waits_for_every_task_done() -> None:
