@@ -80,8 +80,8 @@ class Database:
                     reconnected = True
                     log.info("retrying transaction on a new connection after a disconnect")
                     continue
-                code = _mysql_code(e)
-                if code not in _RETRYABLE_MYSQL or attempt == attempts:
+                code = _retryable_code(e)
+                if code is None or attempt == attempts:
                     raise
                 log.info("retrying transaction after MySQL error %s (attempt %d)", code, attempt)
                 await asyncio.sleep(0.005 * attempt)
@@ -104,6 +104,25 @@ class Database:
 def _mysql_code(e: exc.DBAPIError) -> int | None:
     args = getattr(e.orig, "args", ())
     return args[0] if args and isinstance(args[0], int) else None
+
+
+def _retryable_code(e: BaseException) -> int | None:
+    """The deadlock or lock-timeout code behind ``e``, if any.
+
+    A deadlock inside a SAVEPOINT rolls the whole InnoDB transaction back, so SQLAlchemy's
+    ROLLBACK TO SAVEPOINT then fails with 1305 ("SAVEPOINT does not exist"): the deadlock is in
+    the exception's context, and the whole transaction is still safe to run again.
+    """
+    seen: BaseException | None = e
+    for _ in range(6):
+        if seen is None:
+            return None
+        if isinstance(seen, exc.DBAPIError):
+            code = _mysql_code(seen)
+            if code in _RETRYABLE_MYSQL:
+                return code
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def is_unique_violation(e: exc.IntegrityError) -> bool:
