@@ -180,7 +180,8 @@ async def _model(app: web.Application) -> AsyncIterator[None]:
         max_wait_ms=s.moderation_max_wait_ms,
         max_queue=s.moderation_max_queue,
     )
-    runner = ModerationRunner(config, context_store(hub.redis))
+    store = context_store(hub.redis)
+    runner = ModerationRunner(config, store)
     await runner.start()
     hub.runner = hub.moderation.runner = runner
 
@@ -195,6 +196,7 @@ async def _model(app: web.Application) -> AsyncIterator[None]:
     yield
     hub.moderation.runner = None
     await runner.close()
+    await store.close()  # writes its buffered context before Redis closes
 
 
 async def _moderation_stats(app: web.Application) -> AsyncIterator[None]:
