@@ -180,7 +180,11 @@ def _training_summary(meta: dict[str, Any], report: dict[str, Any]) -> dict[str,
         "student_heads",
         "student_epochs",
         "distill_weight",
+        "distill_temperature",
+        "embed_weight",
+        "extra_examples",
         "seconds",
+        "teacher_reused",
     )
     return {**{k: meta.get(k) for k in keys}, "export": report}
 

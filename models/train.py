@@ -49,6 +49,7 @@ class TrainConfig:
     student_lr: float = 1.5e-3
     distill_weight: float = 0.7
     distill_temperature: float = 2.0
+    embed_weight: float = 0.0  # cosine loss to the teacher's sentence embeddings (tried: hurt)
     extra_examples: int = 15000  # more generated training-family text, for distillation
     reuse_teacher: bool = False  # load out_dir/teacher.pt instead of fine-tuning again
     max_steps: int | None = None  # smoke tests: cap every training loop
@@ -103,13 +104,24 @@ def batches(lengths: Sequence[int], size: int, rng: random.Random) -> Iterator[l
 @torch.no_grad()
 def predict(model: nn.Module, ids: Sequence[Sequence[int]], size: int = 128) -> torch.Tensor:
     """Probabilities for every row, in order."""
+    return predict_with_embeddings(model, ids, size)[0]
+
+
+@torch.no_grad()
+def predict_with_embeddings(
+    model: nn.Module, ids: Sequence[Sequence[int]], size: int = 128
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Probabilities and pooled sentence embeddings for every row, in order."""
     model.eval()
     out = torch.zeros(len(ids), len(LABELS))
+    emb = torch.zeros(len(ids), model.encoder.config.hidden_size)
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     for start in range(0, len(order), size):
         index = order[start : start + size]
-        out[index] = torch.sigmoid(model(*pad([ids[i] for i in index])))
-    return out
+        pooled = model.embed(*pad([ids[i] for i in index]))
+        emb[index] = pooled
+        out[index] = torch.sigmoid(model.head(pooled))
+    return out, emb
 
 
 def fit(
@@ -117,6 +129,7 @@ def fit(
     ids: Sequence[Sequence[int]],
     goal: torch.Tensor,
     soft: torch.Tensor | None,
+    guide: tuple[nn.Linear, torch.Tensor] | None,
     epochs: int,
     batch: int,
     lr: float,
@@ -127,7 +140,8 @@ def fit(
     steps = epochs * math.ceil(len(ids) / batch)
     if config.max_steps is not None:
         steps = min(steps, config.max_steps)
-    optim = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    params = list(model.parameters()) + (list(guide[0].parameters()) if guide else [])
+    optim = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     warm = max(1, steps // 10)
     sched = torch.optim.lr_scheduler.LambdaLR(
         optim, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
@@ -137,8 +151,15 @@ def fit(
     model.train()
     while step < steps:
         for index in batches(lengths, batch, rng):
-            logits = model(*pad([ids[i] for i in index]))
+            pooled = model.embed(*pad([ids[i] for i in index]))
+            logits = model.head(model.dropout(pooled))
             loss = bce(logits, goal[index])
+            if guide is not None:
+                # Pull the student's sentence embedding towards the teacher's (cosine), so that
+                # it inherits what MiniLM knows about paraphrases, not only its output scores.
+                proj, target = guide
+                cos = nn.functional.cosine_similarity(proj(pooled), target[index], dim=-1)
+                loss = loss + config.embed_weight * (1.0 - cos).mean()
             if soft is not None:
                 w = config.distill_weight
                 temp = config.distill_temperature
@@ -183,6 +204,7 @@ def train(config: TrainConfig) -> dict[str, float]:
             [ids[i] for i in subset],
             goal[subset],
             None,
+            None,
             config.teacher_epochs,
             config.teacher_batch,
             config.teacher_lr,
@@ -192,18 +214,23 @@ def train(config: TrainConfig) -> dict[str, float]:
     extra = _extra_rows(config, rows)
     ids += encode(tok, [r.text for r in extra])
     goal = torch.cat([goal, targets([r.labels for r in extra])])
-    logits = torch.logit(predict(teacher, ids).clamp(1e-6, 1 - 1e-6))
+    probs, teacher_emb = predict_with_embeddings(teacher, ids)
+    logits = torch.logit(probs.clamp(1e-6, 1 - 1e-6))
     soft = torch.sigmoid(logits / config.distill_temperature)
 
     scfg = nets.student_config(
         config.student_layers, config.student_hidden, config.student_heads, config.max_length
     )
     student = nets.student(scfg, len(LABELS), init_from=teacher)
+    guide = None
+    if config.embed_weight > 0:
+        guide = (nn.Linear(scfg.hidden_size, teacher_emb.shape[1]), teacher_emb)
     fit(
         student,
         ids,
         goal,
         soft,
+        guide,
         config.student_epochs,
         config.student_batch,
         config.student_lr,
@@ -218,6 +245,7 @@ def train(config: TrainConfig) -> dict[str, float]:
     meta["labels"] = list(LABELS)
     total = time.monotonic() - started
     meta["seconds"] = {"teacher": round(teacher_s), "total": round(total), "rows": len(ids)}
+    meta["teacher_reused"] = config.reuse_teacher and cached.exists()
     (config.out_dir / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     log.info("teacher %.0fs, total %.0fs", teacher_s, total)
     return {"teacher_s": teacher_s, "total_s": total}
