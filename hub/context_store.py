@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 WARN_EVERY_S = 30.0
 """While Redis fails, one warning per this many seconds (a failure per loop turn otherwise)."""
+PARSED_MAX = 8192
+"""Entries kept parsed, by their JSON as Redis holds it (a few MB at most)."""
 CLOSE_TIMEOUT_S = 5.0
 """How long ``close`` waits for the last flush before cancelling it."""
 
@@ -93,6 +95,8 @@ class RedisContextStore:
         self._closed = False
         self._warned_at = -math.inf
         self._suppressed = 0
+        # Each entry is read back with every later message of its conversation: parse it once.
+        self._parsed: dict[bytes, ContextEntry] = {}
 
     def _key(self, conversation_id: str) -> str:
         return f"{self._prefix}:{conversation_id}"
@@ -159,14 +163,27 @@ class RedisContextStore:
         cutoff = time.time() - self._ttl_s
         entries = []
         for item in raw:
-            try:
-                entry = ContextEntry.from_json(item)
-            except (ValueError, KeyError, TypeError):
-                continue
+            entry = self._parsed.get(item)
+            if entry is None:
+                try:
+                    entry = ContextEntry.from_json(item)
+                except (ValueError, KeyError, TypeError):
+                    continue
+                self._remember(item, entry)
             if entry.timestamp >= cutoff:
                 entries.append(entry)
         entries += (e for e in self._writes.get(conversation_id, ()) if e.timestamp >= cutoff)
         return entries[-self._max :]
+
+    def _remember(self, raw: bytes, entry: ContextEntry) -> None:
+        if len(self._parsed) >= PARSED_MAX:
+            del self._parsed[next(iter(self._parsed))]  # the oldest: its conversation moved on
+        self._parsed[raw] = entry
+
+    def _encode(self, entry: ContextEntry) -> bytes:
+        raw = entry.to_json().encode()
+        self._remember(raw, entry)
+        return raw
 
     async def _exchange(
         self, writes: dict[str, list[ContextEntry]], reads: list[str]
@@ -176,7 +193,7 @@ class RedisContextStore:
         ttl = int(self._ttl_s) + 1
         for conversation_id, entries in writes.items():
             key = self._key(conversation_id)
-            pipe.rpush(key, *(entry.to_json() for entry in entries))
+            pipe.rpush(key, *(self._encode(entry) for entry in entries))
             pipe.ltrim(key, -self._max, -1)
             pipe.expire(key, ttl)
         for conversation_id in reads:

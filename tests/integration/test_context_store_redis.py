@@ -104,15 +104,19 @@ async def test_lists_are_trimmed_and_expire(redis: Redis, prefix: str) -> None:
     assert 0 < await redis.ttl(key) <= 61
 
 
-async def test_expired_entries_are_not_context(redis: Redis, prefix: str) -> None:
+async def test_expired_and_malformed_entries_are_not_context(redis: Redis, prefix: str) -> None:
     store = RedisContextStore(redis, prefix=prefix, ttl_s=60)
     try:
         await store.push("conv", entry("u", 1, at=time.time() - 120))
+        await redis.rpush(f"{prefix}:conv", b"not json", b'{"s": "u"}')
         await store.push("conv", entry("u", 2))
         assert hits(await store.recent("conv")) == ["rule2"]
+        other = RedisContextStore(redis, prefix=prefix, ttl_s=60)  # parses what it reads
+        assert hits(await other.recent("conv")) == ["rule2"]
+        await other.close()
     finally:
         await store.close()
-    assert await redis.llen(f"{prefix}:conv") == 2  # Redis keeps both; the read drops the old
+    assert await redis.llen(f"{prefix}:conv") == 4  # Redis keeps them; the reads drop them
 
 
 async def test_close_writes_what_is_buffered(redis: Redis, prefix: str) -> None:
