@@ -23,6 +23,8 @@ from models.data.synthetic import generate
 from models.export import ExportConfig, ExportError, check_parity, export, session
 from pipeline.stages.model import ModelArtifacts, OnnxModel
 
+pytestmark = pytest.mark.timeout(600)
+
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
