@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint typecheck format venv dev-env js-deps browser clean
+.PHONY: run test lint typecheck format venv dev-env js-deps browser clean models models-data bench bench-moderation
 
 $(BIN)/.runtime-stamp: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,18 @@ typecheck: $(BIN)/.dev-stamp
 format: $(BIN)/.dev-stamp
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The moderation model, rebuilt and re-measured from scratch (about 20 minutes on 2 cores).
+models-data: $(BIN)/.dev-stamp
+	$(BIN)/python -m models data
+models: $(BIN)/.dev-stamp
+	$(BIN)/python -m models all
+
+# Benchmarks (see benchmarks/README.md); not part of the test run.
+bench-moderation: $(BIN)/.dev-stamp
+	$(BIN)/python -m benchmarks.moderation
+bench: $(BIN)/.dev-stamp
+	$(BIN)/python -m benchmarks run chat --spawn embedded --rate 300 --reference
 
 clean:
 	rm -rf $(VENV) var tests/e2e/js/node_modules .pytest_cache .mypy_cache .ruff_cache
