@@ -7,12 +7,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import exc
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commerce.buyshield import Escrow, Status, Transition, from_row
 from commerce.errors import NotFound
-from storage.engine import is_unique_violation
+from storage.repositories.writes import insert_new
 from storage.tables import escrow_transitions, escrows, payment_events
 
 # The columns a transition may change.
@@ -23,14 +22,7 @@ async def insert(conn: AsyncConnection, escrow: Escrow) -> bool:
     """Store a new escrow; False when the transaction already has one."""
     values: dict[str, Any] = asdict(escrow)
     values["status"] = escrow.status.value
-    try:
-        async with conn.begin_nested():
-            await conn.execute(sa.insert(escrows).values(**values))
-    except exc.IntegrityError as e:
-        if not is_unique_violation(e):
-            raise
-        return False
-    return True
+    return await insert_new(conn, escrows, values)
 
 
 async def find(conn: AsyncConnection, transaction_id: str, *, lock: bool = False) -> Escrow | None:
@@ -113,18 +105,8 @@ async def first_event(
     conn: AsyncConnection, event_id: str, event_type: str, pi_id: str | None, now: datetime
 ) -> bool:
     """Record a provider event id; False when it was seen before (a replay)."""
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                sa.insert(payment_events).values(
-                    id=event_id, type=event_type, payment_intent_id=pi_id, received_at=now
-                )
-            )
-    except exc.IntegrityError as e:
-        if not is_unique_violation(e):
-            raise
-        return False
-    return True
+    values = {"id": event_id, "type": event_type, "payment_intent_id": pi_id, "received_at": now}
+    return await insert_new(conn, payment_events, values)
 
 
 async def due(conn: AsyncConnection, now: datetime, limit: int) -> list[str]:

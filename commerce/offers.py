@@ -17,7 +17,6 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import exc
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commerce import outbox
@@ -26,10 +25,11 @@ from commerce.bus.base import Topology
 from commerce.errors import Conflict, Forbidden, Invalid, NotFound
 from commerce.transactions import Transaction
 from storage import errors as storage_errors
-from storage.engine import Database, is_unique_violation
+from storage.engine import Database
 from storage.repositories import listings, messages
 from storage.repositories.conversations import Conversation
 from storage.repositories.messages import DuplicateMessage, Message, NewMessage
+from storage.repositories.writes import insert_new
 from storage.tables import offers
 
 Clock = Callable[[], datetime]
@@ -131,17 +131,9 @@ async def get(conn: AsyncConnection, offer_id: str) -> Offer:
 
 async def _insert(conn: AsyncConnection, offer: Offer, now: datetime) -> None:
     values = {f: getattr(offer, f) for f in Offer.__slots__}
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                sa.insert(offers).values(
-                    **values, pending_key=offer.conversation_id, updated_at=now
-                )
-            )
-    except exc.IntegrityError as e:
-        if not is_unique_violation(e):
-            raise
-        raise Conflict("this conversation already has a pending offer") from e
+    values.update(pending_key=offer.conversation_id, updated_at=now)
+    if not await insert_new(conn, offers, values):
+        raise Conflict("this conversation already has a pending offer")
 
 
 async def _cas(conn: AsyncConnection, offer: Offer, status: OfferStatus, now: datetime) -> Offer:

@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import exc
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commerce.bus.base import Bus, Envelope
-from storage.engine import Database, is_unique_violation
+from storage.engine import Database
+from storage.repositories.writes import insert_new
 from storage.tables import outbox, processed_messages
 
 log = logging.getLogger(__name__)
@@ -60,18 +60,8 @@ async def first_time(conn: AsyncConnection, consumer: str, message_id: str, now:
     Call it first in the transaction that holds the handler's effects: a concurrent duplicate
     waits on the key and then sees it, and a rollback forgets both.
     """
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                sa.insert(processed_messages).values(
-                    consumer=consumer, message_id=message_id, processed_at=now
-                )
-            )
-    except exc.IntegrityError as e:
-        if not is_unique_violation(e):
-            raise
-        return False
-    return True
+    values = {"consumer": consumer, "message_id": message_id, "processed_at": now}
+    return await insert_new(conn, processed_messages, values)
 
 
 class Relay:

@@ -17,13 +17,13 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import exc
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commerce import outbox
 from commerce.bus.base import Envelope, Subscription, Topology
 from commerce.errors import BadMessage, NotFound
-from storage.engine import Database, is_unique_violation
+from storage.engine import Database
+from storage.repositories.writes import insert_new
 from storage.tables import listing_holds, transactions
 
 log = logging.getLogger(__name__)
@@ -152,18 +152,8 @@ async def hold_listing(
     holder = (await conn.execute(stmt)).scalar_one_or_none()
     if holder is not None:
         return bool(holder == transaction_id)
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                sa.insert(listing_holds).values(
-                    listing_id=listing_id, transaction_id=transaction_id, created_at=now
-                )
-            )
-    except exc.IntegrityError as e:
-        if not is_unique_violation(e):
-            raise
-        return False
-    return True
+    values = {"listing_id": listing_id, "transaction_id": transaction_id, "created_at": now}
+    return await insert_new(conn, listing_holds, values)
 
 
 async def listing_held(conn: AsyncConnection, listing_id: str) -> bool:

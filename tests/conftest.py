@@ -52,7 +52,7 @@ def migrate_mariadb() -> None:
     def target() -> None:
         try:
             asyncio.run(run())
-        except BaseException as e:  # noqa: BLE001 - re-raised on the caller's thread
+        except BaseException as e:
             errors.append(e)
 
     t = threading.Thread(target=target)
@@ -206,9 +206,11 @@ async def _loop_watch() -> AsyncIterator[None]:
     watch.stop.set()
     thread.join()
     beat.cancel()
-    assert watch.worst < watch.limit, f"event loop blocked for {watch.worst:.2f}s in:\n{watch.stack}"
+    assert watch.worst < watch.limit, (
+        f"event loop blocked for {watch.worst:.2f}s in:\n{watch.stack}"
+    )
 
 
 @pytest.fixture
 def ci() -> Iterator[bool]:
-    yield services.IN_CI
+    return services.IN_CI

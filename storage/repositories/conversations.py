@@ -7,12 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import exc
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.engine import is_unique_violation
 from storage.errors import NotFound
-from storage.repositories._upsert import MAX, PROPOSED, upsert
+from storage.repositories.writes import MAX, PROPOSED, insert_new, upsert
 from storage.tables import conversations, messages, read_cursors
 
 
@@ -65,22 +63,16 @@ async def create(
 ) -> Conversation | None:
     """Create the conversation; None when one already exists for (listing, buyer)."""
     conv = Conversation(str(uuid.uuid4()), listing_id, buyer_id, seller_id, 0, now)
-    try:
-        async with conn.begin_nested():
-            await conn.execute(
-                sa.insert(conversations).values(
-                    id=conv.id,
-                    listing_id=listing_id,
-                    buyer_id=buyer_id,
-                    seller_id=seller_id,
-                    last_seq=0,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-    except exc.IntegrityError as e:
-        if not is_unique_violation(e):
-            raise
+    values = {
+        "id": conv.id,
+        "listing_id": listing_id,
+        "buyer_id": buyer_id,
+        "seller_id": seller_id,
+        "last_seq": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    if not await insert_new(conn, conversations, values):
         return None
     return conv
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.repositories._upsert import PROPOSED, upsert
+from storage.repositories.writes import PROPOSED, upsert
 from storage.tables import users
 
 

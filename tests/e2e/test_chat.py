@@ -21,7 +21,7 @@ async def refused(hub: HubHarness, token: object, namespace: str = "/") -> dict:
         await c.connect()
     await c.close()
     assert c.connect_error is not None
-    return c.connect_error["data"] if "data" in c.connect_error else c.connect_error
+    return c.connect_error.get("data", c.connect_error)
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,9 @@ async def test_user_token_is_forbidden_on_moderation(hub: HubHarness) -> None:
 async def test_conversation_and_message_round_trip(hub: HubHarness) -> None:
     buyer, seller, listing, conv = await hub.pair()
     assert conv["buyer_id"] != conv["seller_id"]
-    assert conv["listing_id"] == listing["id"] and conv["last_seq"] == 0 and conv["unread"] == 0
+    assert conv["listing_id"] == listing["id"]
+    assert conv["last_seq"] == 0
+    assert conv["unread"] == 0
     # opening again gives the same conversation
     again = (await buyer.ok("conversation.open", {"listing_id": listing["id"]}))["conversation"]
     assert again["id"] == conv["id"]
@@ -86,19 +88,21 @@ async def test_conversation_and_message_round_trip(hub: HubHarness) -> None:
         {"conversation_id": conv["id"], "client_msg_id": "m1", "text": "Is it still available?"},
     )
     msg = ack["message"]
-    assert msg["seq"] == 1 and msg["status"] == "delivered" and msg["kind"] == "text"
-    assert msg["sender_id"] == conv["buyer_id"] and msg["client_msg_id"] == "m1"
+    assert msg["seq"] == 1
+    assert msg["status"] == "delivered"
+    assert msg["kind"] == "text"
+    assert msg["sender_id"] == conv["buyer_id"]
+    assert msg["client_msg_id"] == "m1"
     for key in ("id", "conversation_id", "created_at", "offer_id"):
         assert key in msg
     pushed = await seller.next("message.new")
-    assert (
-        pushed["message"]["id"] == msg["id"]
-        and pushed["message"]["text"] == "Is it still available?"
-    )
+    assert pushed["message"]["id"] == msg["id"]
+    assert pushed["message"]["text"] == "Is it still available?"
 
     listed = (await seller.ok("conversation.list"))["conversations"]
     mine = next(c for c in listed if c["id"] == conv["id"])
-    assert mine["unread"] == 1 and mine["last_message"]["id"] == msg["id"]
+    assert mine["unread"] == 1
+    assert mine["last_message"]["id"] == msg["id"]
 
     await seller.ok("message.read", {"conversation_id": conv["id"], "seq": 1})
     read = await buyer.next("message.read")
@@ -284,7 +288,7 @@ async def test_sync_after_disconnect_gets_each_missed_message_once_in_order(
 
 
 async def test_price_updates_reach_watchers_and_conversations(hub: HubHarness) -> None:
-    buyer, seller, listing, conv = await hub.pair()
+    buyer, seller, listing, _conv = await hub.pair()
     watcher = await hub.client(uid("watcher"))
     got = await watcher.ok("listing.watch", {"listing_id": listing["id"]})
     assert got["listing"]["price_cents"] == 10_000

@@ -22,7 +22,8 @@ def settings(**kw: object) -> Settings:
 def test_minted_token_verifies() -> None:
     s = settings()
     p = TokenVerifier(s).verify(mint(s, "alice", "moderator"))
-    assert p.user_id == "alice" and p.role is Role.MODERATOR
+    assert p.user_id == "alice"
+    assert p.role is Role.MODERATOR
 
 
 def test_short_hs256_secret_is_refused() -> None:
@@ -92,7 +93,8 @@ def test_rs256_with_public_key(tmp_path: Path) -> None:
 def test_dev_secret_is_created_once_and_reused(tmp_path: Path) -> None:
     s = Settings(data_dir=tmp_path)
     first = s.jwt_signing_key()
-    assert len(first) >= 32 and Settings(data_dir=tmp_path).jwt_signing_key() == first
+    assert len(first) >= 32
+    assert Settings(data_dir=tmp_path).jwt_signing_key() == first
 
 
 def test_allowed_origins_from_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,5 +9,6 @@ async def test_local_limiter_allows_up_to_limit_then_says_when() -> None:
     rl = LocalRateLimiter(limit=3, window_s=60)
     assert [await rl.hit("u") for _ in range(3)] == [None, None, None]
     retry = await rl.hit("u")
-    assert retry is not None and 0 < retry <= 60_000
+    assert retry is not None
+    assert 0 < retry <= 60_000
     assert await rl.hit("other") is None

@@ -1,4 +1,4 @@
-"""Dialect-aware upsert: the one place that knows SQLite and MySQL spell it differently."""
+"""Writes that SQLite and MySQL spell differently (upsert), and insert-unless-present."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import exc
 from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.engine import is_unique_violation
 
 
 async def upsert(
@@ -54,3 +57,19 @@ MAX = _Marker()
 """Keep the larger of the stored and the proposed value."""
 PROPOSED = _Marker()
 """Take the proposed value."""
+
+
+async def insert_new(conn: AsyncConnection, table: sa.Table, values: Mapping[str, Any]) -> bool:
+    """Insert one row inside a savepoint; False (and nothing written) when a unique key exists.
+
+    The caller's transaction stays usable either way, so "insert unless already there" can sit in
+    the middle of a larger unit of work (inbox dedupe, replay protection, one-per-key rules).
+    """
+    try:
+        async with conn.begin_nested():
+            await conn.execute(sa.insert(table).values(**values))
+    except exc.IntegrityError as e:
+        if not is_unique_violation(e):
+            raise
+        return False
+    return True
