@@ -37,7 +37,7 @@ class TrainConfig:
     out_dir: Path
     seed: int = 13
     max_length: int = 64
-    teacher_examples: int = 14000
+    teacher_examples: int = 20000
     teacher_epochs: int = 1
     teacher_batch: int = 32
     teacher_lr: float = 6e-5

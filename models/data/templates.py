@@ -363,9 +363,29 @@ CONCEPTS: tuple[tuple[str, tuple[str, ...], bool, tuple[str, ...]], ...] = (
 # fmt: on
 
 
+def _all_concepts() -> tuple[tuple[str, tuple[str, ...], bool, tuple[str, ...]], ...]:
+    """The concepts above with the phrasings of the per-label modules appended (their positions
+    continue the split cycle), then the modules' new concepts."""
+    from models.data import templates_abuse, templates_fine, templates_off, templates_scam
+
+    modules = (templates_fine, templates_scam, templates_off, templates_abuse)
+    more: dict[str, list[str]] = {}
+    for module in modules:
+        for concept, templates in module.MORE.items():
+            more.setdefault(concept, []).extend(templates)
+    known = {c[0] for c in CONCEPTS}
+    unknown = set(more) - known
+    if unknown:
+        raise ValueError(f"phrasings for unknown concepts: {sorted(unknown)}")
+    out = [(c, labels, hard, (*t, *more.get(c, ()))) for c, labels, hard, t in CONCEPTS]
+    for module in modules:
+        out.extend(module.NEW)
+    return tuple(out)
+
+
 def _families() -> tuple[Family, ...]:
     out = []
-    for concept, labels, hard, templates in CONCEPTS:
+    for concept, labels, hard, templates in _all_concepts():
         for index, template in enumerate(templates):
             split = SPLIT_CYCLE[index % len(SPLIT_CYCLE)]
             out.append(Family(f"{concept}/{index}", concept, labels, split, template, hard))
