@@ -11,7 +11,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from models.data.templates import FAMILIES, Family
+from models.data.families import FAMILIES, Family
 from models.data.vocab import SLOTS
 
 _SLOT = re.compile(r"\{(\w+)\}")

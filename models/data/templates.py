@@ -3,31 +3,11 @@
 
 A concept is one thing people say (an overpayment scam, asking for a phone number, blunt
 haggling...); each of its templates is a family: one phrasing, with `[a|b]` alternatives and
-`{slot}` fillers. Families, not sentences, are split: within every concept, templates go to train,
-val or test by position (`SPLIT_CYCLE`), so every concept of the label definitions is in every
-split while the test split's phrasings are ones the model never trained on. `hard` marks hard
-negatives: fine messages that look risky on the surface.
+`{slot}` fillers. `hard` marks hard negatives: fine messages that look risky on the surface.
+`families.py` adds the phrasings of the per-label modules and splits them all.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, slots=True)
-class Family:
-    """One template with the labels every sentence of it carries."""
-
-    name: str
-    concept: str
-    labels: tuple[str, ...]
-    split: str
-    template: str
-    hard: bool = False
-
-
-# Position of a template in its concept -> split: 5 of 8 train, 1 val, 2 test.
-SPLIT_CYCLE = ("train", "test", "train", "val", "train", "train", "test", "train")
 
 S, OFF, H, P = ("scam",), ("off_platform",), ("harassment",), ("spam",)
 SO = ("scam", "off_platform")
@@ -361,35 +341,3 @@ CONCEPTS: tuple[tuple[str, tuple[str, ...], bool, tuple[str, ...]], ...] = (
         "we sell the same {item} half price at {shop}")),
 )
 # fmt: on
-
-
-def _all_concepts() -> tuple[tuple[str, tuple[str, ...], bool, tuple[str, ...]], ...]:
-    """The concepts above with the phrasings of the per-label modules appended (their positions
-    continue the split cycle), then the modules' new concepts."""
-    from models.data import templates_abuse, templates_fine, templates_off, templates_scam
-
-    modules = (templates_fine, templates_scam, templates_off, templates_abuse)
-    more: dict[str, list[str]] = {}
-    for module in modules:
-        for concept, templates in module.MORE.items():
-            more.setdefault(concept, []).extend(templates)
-    known = {c[0] for c in CONCEPTS}
-    unknown = set(more) - known
-    if unknown:
-        raise ValueError(f"phrasings for unknown concepts: {sorted(unknown)}")
-    out = [(c, labels, hard, (*t, *more.get(c, ()))) for c, labels, hard, t in CONCEPTS]
-    for module in modules:
-        out.extend(module.NEW)
-    return tuple(out)
-
-
-def _families() -> tuple[Family, ...]:
-    out = []
-    for concept, labels, hard, templates in _all_concepts():
-        for index, template in enumerate(templates):
-            split = SPLIT_CYCLE[index % len(SPLIT_CYCLE)]
-            out.append(Family(f"{concept}/{index}", concept, labels, split, template, hard))
-    return tuple(out)
-
-
-FAMILIES = _families()

@@ -1,6 +1,6 @@
 from models.data.corpus import sms_split
+from models.data.families import FAMILIES
 from models.data.synthetic import generate
-from models.data.templates import FAMILIES
 from models.data.vocab import _PAY
 from pipeline.stages.normalize import normalize
 
@@ -43,3 +43,16 @@ def test_sms_split_is_a_pure_function_of_the_text() -> None:
     assert sms_split("free entry win a prize") == sms_split("free entry win a prize")
     buckets = {sms_split(f"message number {i}") for i in range(200)}
     assert buckets == {"train", "val", "test"}
+
+
+def test_training_only_phrasings_never_reach_validation_or_test() -> None:
+    from models.data import families
+
+    cycled = {f.name for f in FAMILIES if "/" in f.name and f.name.rsplit("/", 1)[1].isdigit()}
+    later = [f for f in FAMILIES if f.name not in cycled]
+    assert later, "no training-only phrasings"
+    assert {f.split for f in later} == {"train"}
+    cycled_count = sum(len(c[3]) for c in families.concepts())
+    assert len(cycled) == cycled_count
+    held_out = {f.template for f in FAMILIES if f.split != "train"}
+    assert not held_out & {f.template for f in later}
