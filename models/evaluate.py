@@ -115,7 +115,8 @@ def evaluate(artifacts: Path, data_dir: Path) -> dict[str, Any]:
     model = OnnxModel(arts)
     scorer = Scorer(arts, LABELS, None)
     baseline = Baseline(train)
-    base_th = tune_thresholds(truth_of(val), baseline.probs(val))
+    hard = np.array([r.hard for r in val], dtype=bool)
+    base_th = tune_thresholds(truth_of(val), baseline.probs(val), hard)
     results = {
         "model": _report(test, model_probs(model, test), thresholds),
         "pipeline_no_context": _report(test, pipeline_probs(scorer, test), thresholds),

@@ -125,6 +125,7 @@ def export(config: ExportConfig) -> dict[str, Any]:
     val = read(config.data_dir, "val")
     val_ids = train.encode(tok, [r.text for r in val])
     truth = train.targets([r.labels for r in val]).numpy()
+    hard = np.array([r.hard for r in val], dtype=bool)
 
     work = config.run_dir / "onnx"
     work.mkdir(parents=True, exist_ok=True)
@@ -134,8 +135,8 @@ def export(config: ExportConfig) -> dict[str, Any]:
     quantize(fp32, int8)
     probs32 = onnx_probs(session(fp32), val_ids)
     probs8 = onnx_probs(session(int8), val_ids)
-    f1_32 = macro_f1(truth, probs32, tune_thresholds(truth, probs32))
-    thresholds = tune_thresholds(truth, probs8)
+    f1_32 = macro_f1(truth, probs32, tune_thresholds(truth, probs32, hard))
+    thresholds = tune_thresholds(truth, probs8, hard)
     f1_8 = macro_f1(truth, probs8, thresholds)
     if f1_32 - f1_8 > config.max_int8_f1_drop:
         raise ExportError(f"int8 loses {100 * (f1_32 - f1_8):.2f} macro-F1 points on validation")

@@ -37,7 +37,7 @@ class TrainConfig:
     out_dir: Path
     seed: int = 13
     max_length: int = 64
-    teacher_examples: int = 20000
+    teacher_examples: int = 30000
     teacher_epochs: int = 1
     teacher_batch: int = 32
     teacher_lr: float = 6e-5
@@ -211,6 +211,8 @@ def train(config: TrainConfig) -> dict[str, float]:
             config,
         )
     teacher_s = time.monotonic() - started
+    config.out_dir.mkdir(parents=True, exist_ok=True)
+    torch.save(teacher.state_dict(), cached)
     extra = _extra_rows(config, rows)
     ids += encode(tok, [r.text for r in extra])
     goal = torch.cat([goal, targets([r.labels for r in extra])])
@@ -237,8 +239,6 @@ def train(config: TrainConfig) -> dict[str, float]:
         config,
     )
 
-    config.out_dir.mkdir(parents=True, exist_ok=True)
-    torch.save(teacher.state_dict(), config.out_dir / "teacher.pt")
     torch.save(student.state_dict(), config.out_dir / "student.pt")
     meta = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()}
     meta["student_config"] = scfg.to_dict()
