@@ -7,7 +7,8 @@ Phrasings come from three places:
 - `train_only_<group>.py`: phrasings written later from the concept names, the label definitions
   and a few training phrasings only, with the held-out phrasings out of view. They go to train
   and nowhere else, so validation and test stay exactly what they were (the generator draws each
-  split from that split's families only).
+  split from that split's families only). One that shares most of its words with a held-out
+  phrasing (`NEAR_DUPLICATE`) is dropped: written blind, a few still came out close.
 
 Within a concept, phrasings go to train, val or test by position (`SPLIT_CYCLE`), so every
 concept is in every split while the test split's phrasings are ones the model never trained on.
@@ -15,6 +16,8 @@ concept is in every split while the test split's phrasings are ones the model ne
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 from models.data import (
@@ -45,6 +48,12 @@ _TRAIN_ONLY = (
     train_only_harassment,
     train_only_spam,
 )
+
+
+# Word-set Jaccard similarity at or above which a training-only phrasing counts as a copy of a
+# held-out one ("take it or leave it, {price}" vs "{price}, take it or leave it").
+NEAR_DUPLICATE = 0.6
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +91,42 @@ def _families() -> tuple[Family, ...]:
         for index, template in enumerate(phrasings):
             split = SPLIT_CYCLE[index % len(SPLIT_CYCLE)]
             out.append(Family(f"{concept}/{index}", concept, labels, split, template, hard))
+    held_out = _Index([f.template for f in out if f.split != "train"])
     for module in _TRAIN_ONLY:
         for concept, phrasings in module.TRAIN_ONLY.items():
             if concept not in kinds:
                 raise ValueError(f"training-only phrasings for unknown concept {concept!r}")
             labels, hard = kinds[concept]
             for index, template in enumerate(phrasings):
+                if held_out.near(template):
+                    continue
                 name = f"{concept}/{module.__name__.rsplit('_', 1)[-1]}{index}"
                 out.append(Family(name, concept, labels, "train", template, hard))
     return tuple(out)
+
+
+def words(template: str) -> frozenset[str]:
+    """Lower-cased words of a phrasing (slot names count as words)."""
+    return frozenset(_WORD.findall(template.lower()))
+
+
+class _Index:
+    """Inverted word index over some phrasings, for near-duplicate lookups."""
+
+    def __init__(self, phrasings: list[str]) -> None:
+        self.sets = [words(p) for p in phrasings]
+        self.postings: dict[str, list[int]] = {}
+        for i, bag in enumerate(self.sets):
+            for word in bag:
+                self.postings.setdefault(word, []).append(i)
+
+    def near(self, template: str) -> bool:
+        """Whether `template` shares at least `NEAR_DUPLICATE` of its words (Jaccard) with one."""
+        mine = words(template)
+        shared = Counter(i for word in mine for i in self.postings.get(word, ()))
+        return any(
+            n / (len(mine) + len(self.sets[i]) - n) >= NEAR_DUPLICATE for i, n in shared.items()
+        )
 
 
 FAMILIES = _families()

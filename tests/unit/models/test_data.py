@@ -56,3 +56,14 @@ def test_training_only_phrasings_never_reach_validation_or_test() -> None:
     assert len(cycled) == cycled_count
     held_out = {f.template for f in FAMILIES if f.split != "train"}
     assert not held_out & {f.template for f in later}
+
+
+def test_training_only_phrasings_are_not_near_copies_of_held_out_ones() -> None:
+    from models.data import families
+
+    held_out = [f.template for f in FAMILIES if f.split != "train"]
+    index = families._Index(held_out)
+    assert index.near("{price}, take it or leave it")  # same words as a held-out phrasing
+    assert not index.near("would you trade it for a bike plus some cash?")
+    later = [f for f in FAMILIES if not f.name.rsplit("/", 1)[1].isdigit()]
+    assert not [f.template for f in later if index.near(f.template)]
