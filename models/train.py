@@ -51,6 +51,8 @@ class TrainConfig:
     distill_temperature: float = 2.0
     embed_weight: float = 0.0  # cosine loss to the teacher's sentence embeddings (tried: hurt)
     extra_examples: int = 30000  # more generated training-family text, for distillation
+    teachers: int = 1  # teachers fine-tuned on different subsets; their probabilities averaged
+    student_hard_weight: float = 1.0  # loss weight of hard-negative rows for the student
     reuse_teacher: bool = False  # load out_dir/teacher.pt instead of fine-tuning again
     max_steps: int | None = None  # smoke tests: cap every training loop
 
@@ -134,8 +136,10 @@ def fit(
     batch: int,
     lr: float,
     config: TrainConfig,
+    weights: torch.Tensor | None = None,
 ) -> None:
-    """AdamW with linear warm-up and decay; BCE on labels (and on teacher probabilities)."""
+    """AdamW with linear warm-up and decay; BCE on labels (and on teacher probabilities), each
+    row weighted by `weights` when given."""
     rng = random.Random(config.seed)
     steps = epochs * math.ceil(len(ids) / batch)
     if config.max_steps is not None:
@@ -146,14 +150,22 @@ def fit(
     sched = torch.optim.lr_scheduler.LambdaLR(
         optim, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
     )
-    bce = nn.BCEWithLogitsLoss()
+    row_bce = nn.BCEWithLogitsLoss(reduction="none")
+
+    def bce(logits: torch.Tensor, goal: torch.Tensor, index: list[int]) -> torch.Tensor:
+        per_row = row_bce(logits, goal).mean(1)
+        if weights is None:
+            return per_row.mean()
+        w = weights[index]
+        return (per_row * w).sum() / w.sum()
+
     lengths, step, started = [len(r) for r in ids], 0, time.monotonic()
     model.train()
     while step < steps:
         for index in batches(lengths, batch, rng):
             pooled = model.embed(*pad([ids[i] for i in index]))
             logits = model.head(model.dropout(pooled))
-            loss = bce(logits, goal[index])
+            loss = bce(logits, goal[index], index)
             if guide is not None:
                 # Pull the student's sentence embedding towards the teacher's (cosine), so that
                 # it inherits what MiniLM knows about paraphrases, not only its output scores.
@@ -163,7 +175,7 @@ def fit(
             if soft is not None:
                 w = config.distill_weight
                 temp = config.distill_temperature
-                loss = (1 - w) * loss + w * bce(logits / temp, soft[index])
+                loss = (1 - w) * loss + w * bce(logits / temp, soft[index], index)
             optim.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -190,33 +202,18 @@ def train(config: TrainConfig) -> dict[str, float]:
     tok = tokenizer(config.max_length)
     ids = encode(tok, [r.text for r in rows])
     goal = targets([r.labels for r in rows])
-    subset = random.Random(config.seed).sample(
-        range(len(rows)), min(len(rows), config.teacher_examples)
-    )
-
-    teacher = nets.teacher(len(LABELS))
-    cached = config.out_dir / "teacher.pt"
-    if config.reuse_teacher and cached.exists():
-        teacher.load_state_dict(torch.load(cached, weights_only=True))
-    else:
-        fit(
-            teacher,
-            [ids[i] for i in subset],
-            goal[subset],
-            None,
-            None,
-            config.teacher_epochs,
-            config.teacher_batch,
-            config.teacher_lr,
-            config,
-        )
+    teachers = _teachers(config, ids, goal)
+    teacher = teachers[0]
     teacher_s = time.monotonic() - started
-    config.out_dir.mkdir(parents=True, exist_ok=True)
-    torch.save(teacher.state_dict(), cached)
     extra = _extra_rows(config, rows)
     ids += encode(tok, [r.text for r in extra])
     goal = torch.cat([goal, targets([r.labels for r in extra])])
+    hard = torch.tensor([r.hard for r in (*rows, *extra)], dtype=torch.bool)
+    weights = torch.where(hard, config.student_hard_weight, 1.0)
     probs, teacher_emb = predict_with_embeddings(teacher, ids)
+    for other in teachers[1:]:
+        probs += predict(other, ids)
+    probs /= len(teachers)
     logits = torch.logit(probs.clamp(1e-6, 1 - 1e-6))
     soft = torch.sigmoid(logits / config.distill_temperature)
 
@@ -237,6 +234,7 @@ def train(config: TrainConfig) -> dict[str, float]:
         config.student_batch,
         config.student_lr,
         config,
+        weights if config.student_hard_weight != 1.0 else None,
     )
 
     torch.save(student.state_dict(), config.out_dir / "student.pt")
@@ -245,10 +243,43 @@ def train(config: TrainConfig) -> dict[str, float]:
     meta["labels"] = list(LABELS)
     total = time.monotonic() - started
     meta["seconds"] = {"teacher": round(teacher_s), "total": round(total), "rows": len(ids)}
-    meta["teacher_reused"] = config.reuse_teacher and cached.exists()
+    meta["teacher_reused"] = config.reuse_teacher
     (config.out_dir / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     log.info("teacher %.0fs, total %.0fs", teacher_s, total)
     return {"teacher_s": teacher_s, "total_s": total}
+
+
+def _teachers(
+    config: TrainConfig, ids: list[list[int]], goal: torch.Tensor
+) -> list[nets.Classifier]:
+    """Fine-tune `config.teachers` MiniLM teachers, each on its own random subset of the
+    training rows (or load them from `out_dir` with `reuse_teacher`); saved as they finish."""
+    out = []
+    config.out_dir.mkdir(parents=True, exist_ok=True)
+    for k in range(config.teachers):
+        torch.manual_seed(config.seed + k)
+        teacher = nets.teacher(len(LABELS))
+        cached = config.out_dir / ("teacher.pt" if k == 0 else f"teacher{k}.pt")
+        if config.reuse_teacher and cached.exists():
+            teacher.load_state_dict(torch.load(cached, weights_only=True))
+        else:
+            subset = random.Random(config.seed + k).sample(
+                range(len(ids)), min(len(ids), config.teacher_examples)
+            )
+            fit(
+                teacher,
+                [ids[i] for i in subset],
+                goal[subset],
+                None,
+                None,
+                config.teacher_epochs,
+                config.teacher_batch,
+                config.teacher_lr,
+                config,
+            )
+            torch.save(teacher.state_dict(), cached)
+        out.append(teacher)
+    return out
 
 
 def _extra_rows(config: TrainConfig, rows: Sequence[Example]) -> list[Example]:

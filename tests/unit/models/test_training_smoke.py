@@ -40,10 +40,15 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
         student_hidden=32,
         student_heads=2,
         student_batch=32,
+        extra_examples=64,
+        teachers=2,
+        student_hard_weight=2.0,
         max_steps=3,
     )
     timings = train.train(config)
     assert timings["total_s"] > 0
+    assert (root / "run" / "teacher.pt").is_file()
+    assert (root / "run" / "teacher1.pt").is_file()
     return root
 
 
