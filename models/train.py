@@ -202,14 +202,17 @@ def train(config: TrainConfig) -> dict[str, float]:
     tok = tokenizer(config.max_length)
     ids = encode(tok, [r.text for r in rows])
     goal = targets([r.labels for r in rows])
+    reused = config.reuse_teacher and (config.out_dir / "teacher.pt").exists()
     teachers = _teachers(config, ids, goal)
     teacher = teachers[0]
     teacher_s = time.monotonic() - started
     extra = _extra_rows(config, rows)
     ids += encode(tok, [r.text for r in extra])
     goal = torch.cat([goal, targets([r.labels for r in extra])])
-    hard = torch.tensor([r.hard for r in (*rows, *extra)], dtype=torch.bool)
-    weights = torch.where(hard, config.student_hard_weight, 1.0)
+    weights = None
+    if config.student_hard_weight != 1.0:
+        hard = torch.tensor([r.hard for r in (*rows, *extra)], dtype=torch.bool)
+        weights = torch.where(hard, config.student_hard_weight, 1.0)
     probs, teacher_emb = predict_with_embeddings(teacher, ids)
     for other in teachers[1:]:
         probs += predict(other, ids)
@@ -234,7 +237,7 @@ def train(config: TrainConfig) -> dict[str, float]:
         config.student_batch,
         config.student_lr,
         config,
-        weights if config.student_hard_weight != 1.0 else None,
+        weights,
     )
 
     torch.save(student.state_dict(), config.out_dir / "student.pt")
@@ -243,7 +246,7 @@ def train(config: TrainConfig) -> dict[str, float]:
     meta["labels"] = list(LABELS)
     total = time.monotonic() - started
     meta["seconds"] = {"teacher": round(teacher_s), "total": round(total), "rows": len(ids)}
-    meta["teacher_reused"] = config.reuse_teacher
+    meta["teacher_reused"] = reused
     (config.out_dir / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     log.info("teacher %.0fs, total %.0fs", teacher_s, total)
     return {"teacher_s": teacher_s, "total_s": total}
