@@ -27,7 +27,7 @@ class CorpusConfig:
     """Sizes (before deduplication) and the seed."""
 
     seed: int = 13
-    synthetic: tuple[tuple[str, int], ...] = (("train", 40000), ("val", 5000), ("test", 6000))
+    synthetic: tuple[tuple[str, int], ...] = (("train", 40000), ("val", 8000), ("test", 6000))
 
 
 def model_text(text: str) -> str:

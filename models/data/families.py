@@ -5,10 +5,11 @@ Phrasings come from three places:
 - `templates_<group>.py`: more phrasings for those concepts (`MORE`, appended after a concept's
   own, so positions continue the split cycle) and new concepts (`NEW`);
 - `train_only_<group>.py`: phrasings written later from the concept names, the label definitions
-  and a few training phrasings only, with the held-out phrasings out of view. They go to train
-  and nowhere else, so validation and test stay exactly what they were (the generator draws each
-  split from that split's families only). One that shares most of its words with a held-out
-  phrasing (`NEAR_DUPLICATE`) is dropped: written blind, a few still came out close.
+  and a few training phrasings only, with the held-out phrasings out of view. They never reach
+  test, which stays exactly what it was (the generator draws each split from that split's
+  families only); one in `LATER_VAL_EVERY` goes to validation, the rest to train. One that shares
+  most of its words with a held-out phrasing (`NEAR_DUPLICATE`) is dropped: written blind, a few
+  still came out close; so is a training one close to a later validation one.
 
 Within a concept, phrasings go to train, val or test by position (`SPLIT_CYCLE`), so every
 concept is in every split while the test split's phrasings are ones the model never trained on.
@@ -28,8 +29,11 @@ from models.data import (
     templates_scam,
     train_only_harassment,
     train_only_hard,
+    train_only_langfine,
+    train_only_langrisk,
     train_only_off,
     train_only_ordinary,
+    train_only_refuse,
     train_only_scam,
     train_only_spam,
 )
@@ -47,8 +51,16 @@ _TRAIN_ONLY = (
     train_only_off,
     train_only_harassment,
     train_only_spam,
+    train_only_refuse,
+    train_only_langfine,
+    train_only_langrisk,
 )
 
+
+# Every this-many-th later phrasing of a concept goes to validation, not training: validation's
+# own cycled phrasings are too few (about 260) to set thresholds that hold on unseen phrasings.
+# Test never sees later phrasings: it stays exactly what it was.
+LATER_VAL_EVERY = 5
 
 # Word-set Jaccard similarity at or above which a training-only phrasing counts as a copy of a
 # held-out one ("take it or leave it, {price}" vs "{price}, take it or leave it").
@@ -92,16 +104,23 @@ def _families() -> tuple[Family, ...]:
             split = SPLIT_CYCLE[index % len(SPLIT_CYCLE)]
             out.append(Family(f"{concept}/{index}", concept, labels, split, template, hard))
     held_out = _Index([f.template for f in out if f.split != "train"])
+    later: list[Family] = []
+    known = {f.template for f in out}
     for module in _TRAIN_ONLY:
         for concept, phrasings in module.TRAIN_ONLY.items():
             if concept not in kinds:
                 raise ValueError(f"training-only phrasings for unknown concept {concept!r}")
             labels, hard = kinds[concept]
             for index, template in enumerate(phrasings):
-                if held_out.near(template):
+                if template in known or held_out.near(template):
                     continue
+                known.add(template)
+                split = "val" if index % LATER_VAL_EVERY == LATER_VAL_EVERY - 1 else "train"
                 name = f"{concept}/{module.__name__.rsplit('_', 1)[-1]}{index}"
-                out.append(Family(name, concept, labels, "train", template, hard))
+                later.append(Family(name, concept, labels, split, template, hard))
+    # A later training phrasing close to a later validation one would leak into validation.
+    later_val = _Index([f.template for f in later if f.split == "val"])
+    out.extend(f for f in later if f.split == "val" or not later_val.near(f.template))
     return tuple(out)
 
 
