@@ -128,7 +128,14 @@ def write(artifacts: Path, results: dict[str, Any]) -> None:
         version=(artifacts / "VERSION").read_text(encoding="utf-8").strip(),
         rows=json.dumps(results["rows"]),
         thresholds=json.dumps({k: round(v, 3) for k, v in results["thresholds"].items()}),
-        model_tables="\n".join(_table("Shipped int8 model alone", results["model"])),
+        model_tables="\n".join(
+            _table("Shipped model alone (int8 student + lexical)", results["model"])
+            + (
+                _table("The int8 student alone (same thresholds)", results["student_alone"])
+                if "student_alone" in results
+                else []
+            )
+        ),
         pipeline_tables="\n".join(
             _table(
                 "Pipeline: normalize + rules + model (no context)", results["pipeline_no_context"]

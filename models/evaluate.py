@@ -1,9 +1,10 @@
 """Evaluation of the shipped artifacts against the held-out splits and the TF-IDF baseline.
 
-Three scorers on the same splits: the shipped int8 model alone (what `policy.json` thresholds),
-the pipeline without context (normalize, rules, model: what a first message gets), and the
-baseline (TF-IDF word + char n-grams, one logistic regression per label, thresholds tuned on
-validation the same way). Real (SMS) and synthetic figures are kept apart.
+Four scorers on the same splits: the shipped model alone (the int8 student blended with the
+lexical model; what `policy.json` thresholds), the int8 student alone (same thresholds: what the
+lexical half adds), the pipeline without context (normalize, rules, model: what a first message
+gets), and the baseline (TF-IDF word + char n-grams, one logistic regression per label,
+thresholds tuned on validation the same way). Real (SMS) and synthetic figures are kept apart.
 """
 
 from __future__ import annotations
@@ -119,6 +120,9 @@ def evaluate(artifacts: Path, data_dir: Path) -> dict[str, Any]:
     base_th = tune_thresholds(truth_of(val), baseline.probs(val), hard)
     results = {
         "model": _report(test, model_probs(model, test), thresholds),
+        "student_alone": _report(
+            test, model_probs(OnnxModel(arts, lexical=False), test), thresholds
+        ),
         "pipeline_no_context": _report(test, pipeline_probs(scorer, test), thresholds),
         "baseline_tfidf_logreg": _report(test, baseline.probs(test), base_th),
         "thresholds": thresholds,

@@ -1,7 +1,9 @@
 """Export: student to ONNX (dynamic batch and sequence), parity check, int8, thresholds, artifacts.
 
 Fails when onnxruntime's fp32 outputs drift from torch beyond `ATOL`, or when int8 loses more
-than `MAX_INT8_F1_DROP` macro-F1 on validation. Thresholds are tuned on validation only.
+than `MAX_INT8_F1_DROP` macro-F1 on validation. Then fits the lexical model (hashed n-grams,
+`models/lexical.py`) on the training split and picks its blend weight among `BLEND_WEIGHTS` by
+validation macro-F1. Thresholds are tuned on validation only, on the blended probabilities.
 """
 
 from __future__ import annotations
@@ -19,16 +21,19 @@ import onnxruntime as ort
 import torch
 from onnxruntime.quantization import QuantType, quantize_dynamic
 
-from models import train
-from models.data.corpus import LABELS, read
+from models import lexical, train
+from models.data.corpus import LABELS, model_text, read
 from models.metrics import macro_f1, tune_thresholds
+from pipeline.stages.lexical import LexicalModel
 from pipeline.stages.policy import DEFAULT_POLICY
 
 log = logging.getLogger(__name__)
 
 ATOL = 1e-4
 MAX_INT8_F1_DROP = 0.005
-VERSION = "1.0.0"
+VERSION = "1.1.0"
+# Weight of the lexical model in the blend, chosen by validation macro-F1 (0: student alone).
+BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
 
 
 class ExportError(Exception):
@@ -44,6 +49,7 @@ class ExportConfig:
     artifacts_dir: Path
     teacher_out: Path | None = None  # also export the int8 teacher here (benchmarks)
     max_int8_f1_drop: float = MAX_INT8_F1_DROP
+    blend_weights: tuple[float, ...] = BLEND_WEIGHTS
 
 
 class _Logits(torch.nn.Module):
@@ -136,17 +142,33 @@ def export(config: ExportConfig) -> dict[str, Any]:
     probs32 = onnx_probs(session(fp32), val_ids)
     probs8 = onnx_probs(session(int8), val_ids)
     f1_32 = macro_f1(truth, probs32, tune_thresholds(truth, probs32, hard))
-    thresholds = tune_thresholds(truth, probs8, hard)
-    f1_8 = macro_f1(truth, probs8, thresholds)
+    f1_8 = macro_f1(truth, probs8, tune_thresholds(truth, probs8, hard))
     if f1_32 - f1_8 > config.max_int8_f1_drop:
         raise ExportError(f"int8 loses {100 * (f1_32 - f1_8):.2f} macro-F1 points on validation")
-    _write_artifacts(config.artifacts_dir, int8, tok, max_length, thresholds)
+
+    lexical_path = config.run_dir / "lexical.npz"
+    lexical_fit = lexical.fit(read(config.data_dir, "train"), lexical_path)
+    lexical_val = LexicalModel(lexical_path, LABELS).predict([model_text(r.text) for r in val])
+    blends = {}
+    for weight in config.blend_weights:
+        blended = (1.0 - weight) * probs8 + weight * lexical_val
+        blends[weight] = macro_f1(truth, blended, tune_thresholds(truth, blended, hard))
+    weight = max(blends, key=lambda w: (blends[w], -w))
+    blended = (1.0 - weight) * probs8 + weight * lexical_val
+    thresholds = tune_thresholds(truth, blended, hard)
+    _write_artifacts(
+        config.artifacts_dir, int8, tok, max_length, thresholds, lexical_path if weight else None
+    )
+    _write_labels(config.artifacts_dir, max_length, weight)
     if config.teacher_out is not None:
         export_teacher(config, max_length)
     report = {
         "parity_max_abs_logit_drift": drift,
         "val_macro_f1_fp32": f1_32,
         "val_macro_f1_int8": f1_8,
+        "lexical": lexical_fit,
+        "val_macro_f1_by_lexical_weight": {str(w): f for w, f in blends.items()},
+        "lexical_weight": weight,
         "thresholds": thresholds,
     }
     log.info("export: %s", report)
@@ -156,18 +178,35 @@ def export(config: ExportConfig) -> dict[str, Any]:
 
 
 def _write_artifacts(
-    folder: Path, int8: Path, tok: Any, max_length: int, thresholds: dict[str, float]
+    folder: Path,
+    int8: Path,
+    tok: Any,
+    max_length: int,
+    thresholds: dict[str, float],
+    lexical_weights: Path | None,
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(int8, folder / "model.onnx")
+    if lexical_weights is not None:
+        shutil.copyfile(lexical_weights, folder / "lexical.npz")
+    else:
+        (folder / "lexical.npz").unlink(missing_ok=True)
     tok.save(str(folder / "tokenizer.json"))
-    labels = {"labels": list(LABELS), "max_length": max_length, "output": "logits (sigmoid)"}
-    (folder / "labels.json").write_text(json.dumps(labels, indent=2) + "\n", encoding="utf-8")
     policy = copy.deepcopy(DEFAULT_POLICY)
     for name, value in thresholds.items():
         policy["labels"][name]["threshold"] = round(value, 4)
     (folder / "policy.json").write_text(json.dumps(policy, indent=2) + "\n", encoding="utf-8")
     (folder / "VERSION").write_text(VERSION + "\n", encoding="utf-8")
+
+
+def _write_labels(folder: Path, max_length: int, lexical_weight: float) -> None:
+    labels = {
+        "labels": list(LABELS),
+        "max_length": max_length,
+        "output": "logits (sigmoid)",
+        "lexical_weight": lexical_weight,
+    }
+    (folder / "labels.json").write_text(json.dumps(labels, indent=2) + "\n", encoding="utf-8")
 
 
 def _training_summary(meta: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:

@@ -1,13 +1,18 @@
-"""Stage 3: the multi-label ONNX classifier.
+"""Stage 3: the multi-label classifier: an ONNX student, averaged with a lexical model.
 
 One `OnnxModel` per worker thread: each holds a single-threaded onnxruntime session (several
 threads each running one small session beat one session fighting over cores), and its own
 tokenizer. Batches are padded to their longest message, not to a fixed length.
+
+When the artifacts ship `lexical.npz` (`labels.json` gives its `lexical_weight`), the
+probabilities are `(1 - w) * student + w * lexical` (see `lexical.py`); the lexical weights are
+read-only and shared by every thread.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +22,8 @@ import numpy.typing as npt
 import onnxruntime as ort  # type: ignore[import-untyped]
 from onnxruntime.capi import onnxruntime_pybind11_state as ort_state  # type: ignore[import-untyped]
 from tokenizers import Tokenizer
+
+from pipeline.stages.lexical import LexicalLoadError, LexicalModel
 
 __all__ = ["ModelArtifacts", "ModelError", "ModelLoadError", "OnnxModel", "select_providers"]
 
@@ -34,6 +41,8 @@ _ORT_ERRORS: tuple[type[Exception], ...] = (
     ort_state.InvalidGraph,
     ort_state.EPFail,
 )
+
+_LOAD_ERRORS: tuple[type[Exception], ...] = (*_ORT_ERRORS, LexicalLoadError)
 
 _CUDA = "CUDAExecutionProvider"
 _CPU = "CPUExecutionProvider"
@@ -73,6 +82,23 @@ class ModelArtifacts:
     def version(self) -> Path:
         return self.root / "VERSION"
 
+    @property
+    def lexical(self) -> Path:
+        return self.root / "lexical.npz"
+
+
+_LEXICAL: dict[tuple[Path, tuple[str, ...]], LexicalModel] = {}
+_LEXICAL_LOCK = threading.Lock()
+
+
+def _shared_lexical(path: Path, labels: tuple[str, ...]) -> LexicalModel:
+    with _LEXICAL_LOCK:
+        key = (path.resolve(), labels)
+        model = _LEXICAL.get(key)
+        if model is None:
+            model = _LEXICAL[key] = LexicalModel(path, labels)
+        return model
+
 
 def select_providers(requested: Sequence[str] | None = None) -> list[str]:
     """The requested providers that exist here, else CUDA first when available, then CPU."""
@@ -86,11 +112,24 @@ def select_providers(requested: Sequence[str] | None = None) -> list[str]:
 class OnnxModel:
     """Tokenize and score a batch of normalized texts; returns probabilities per label."""
 
-    def __init__(self, artifacts: ModelArtifacts, providers: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        artifacts: ModelArtifacts,
+        providers: Sequence[str] | None = None,
+        *,
+        lexical: bool = True,
+    ) -> None:
+        """`lexical=False` runs the student alone (for measurements)."""
         try:
             meta = json.loads(artifacts.labels.read_text(encoding="utf-8"))
             self.labels: tuple[str, ...] = tuple(meta["labels"])
             self.max_length = int(meta.get("max_length", 64))
+            self.lexical_weight = float(meta.get("lexical_weight", 0.0)) if lexical else 0.0
+            if not 0.0 <= self.lexical_weight <= 1.0:
+                raise ValueError(f"lexical_weight {self.lexical_weight} outside [0, 1]")
+            self._lexical = (
+                _shared_lexical(artifacts.lexical, self.labels) if self.lexical_weight else None
+            )
             self._tokenizer = Tokenizer.from_file(str(artifacts.tokenizer))
             options = ort.SessionOptions()
             options.intra_op_num_threads = 1
@@ -100,7 +139,7 @@ class OnnxModel:
             self._session = ort.InferenceSession(
                 str(artifacts.model), sess_options=options, providers=select_providers(providers)
             )
-        except _ORT_ERRORS as exc:
+        except _LOAD_ERRORS as exc:
             raise ModelLoadError(f"cannot load the model in {artifacts.root}: {exc}") from exc
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(self.max_length)
@@ -136,6 +175,11 @@ class OnnxModel:
                 raise ModelError(f"moderation model failed on {len(index)} texts: {exc}") from exc
             logits[index] = out
         probs: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+        if self._lexical is not None:
+            weight = self.lexical_weight
+            probs = ((1.0 - weight) * probs + weight * self._lexical.predict(texts)).astype(
+                np.float32
+            )
         return probs
 
 

@@ -8,6 +8,7 @@ the runtime's own model stage. Runs in well under two minutes on two cores.
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 try:
@@ -20,7 +21,8 @@ except ImportError:  # pragma: no cover - depends on the environment
 from models import train
 from models.data import corpus
 from models.data.synthetic import generate
-from models.export import ExportConfig, ExportError, check_parity, export, session
+from models.export import BLEND_WEIGHTS, ExportConfig, ExportError, check_parity, export, session
+from pipeline.stages.lexical import LexicalModel
 from pipeline.stages.model import ModelArtifacts, OnnxModel
 
 pytestmark = pytest.mark.timeout(600)
@@ -60,9 +62,22 @@ def test_train_export_and_load(trained: Path) -> None:
     for name in ("model.onnx", "tokenizer.json", "labels.json", "policy.json", "VERSION"):
         assert (arts / name).is_file(), name
     model = OnnxModel(ModelArtifacts(arts))
-    probs = model.predict(["is it available?", "send me the verification code you got"])
+    texts = ["is it available?", "send me the verification code you got"]
+    probs = model.predict(texts)
     assert probs.shape == (2, 4)
     assert ((probs >= 0) & (probs <= 1)).all()
+    # The lexical half: fitted, its weight picked among the candidates, blended as documented.
+    weight = report["lexical_weight"]
+    assert weight in BLEND_WEIGHTS
+    assert set(report["val_macro_f1_by_lexical_weight"]) == {str(w) for w in BLEND_WEIGHTS}
+    assert model.lexical_weight == weight
+    assert (arts / "lexical.npz").is_file() == (weight > 0)
+    student = OnnxModel(ModelArtifacts(arts), lexical=False).predict(texts)
+    if weight:
+        lexical = LexicalModel(arts / "lexical.npz", model.labels).predict(texts)
+        np.testing.assert_allclose(probs, (1 - weight) * student + weight * lexical, atol=1e-6)
+    else:
+        np.testing.assert_allclose(probs, student, atol=1e-6)
 
 
 def test_parity_check_catches_drift(trained: Path) -> None:

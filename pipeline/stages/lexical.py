@@ -1,0 +1,141 @@
+"""The lexical half of the model stage: hashed word and character n-grams, one logistic
+regression per label.
+
+It reads the same input as the ONNX student (normalized text with rule markers) and its
+probabilities are averaged with the student's. The two err differently: the student generalizes
+across phrasings, the n-grams catch spellings and foreign words the student's English WordPiece
+vocabulary splits into noise. Features are computed by this module both when training
+(`models/lexical.py`) and at run time, so the two cannot drift apart.
+
+Features: lower-cased words (2+ word characters) and word bigrams, plus character 2- to 5-grams
+inside each space-separated token padded with spaces; each hashed with CRC-32 into `buckets`
+slots; weight (1 + log count) * idf, the word block and the character block each L2-normalized.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["LexicalLoadError", "LexicalModel", "hashed_counts", "vectors"]
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+_CHAR_MIN, _CHAR_MAX = 2, 5
+
+
+class LexicalLoadError(Exception):
+    """The lexical weights are missing, corrupt or do not fit the labels."""
+
+
+_TOKEN_CACHE_SIZE = 50_000
+
+
+class _Grams:
+    """Character n-gram buckets per token, cached: chat repeats its words a lot."""
+
+    def __init__(self, mask: int) -> None:
+        self.mask = mask
+        self.cache: dict[str, list[int]] = {}
+
+    def __call__(self, token: str) -> list[int]:
+        keys = self.cache.get(token)
+        if keys is None:
+            padded = f" {token} "
+            size = len(padded)
+            mask = self.mask
+            keys = [
+                zlib.crc32(padded[start : start + n].encode()) & mask
+                for n in range(_CHAR_MIN, min(_CHAR_MAX, size) + 1)
+                for start in range(size - n + 1)
+            ]
+            if len(self.cache) >= _TOKEN_CACHE_SIZE:
+                self.cache.clear()
+            self.cache[token] = keys
+        return keys
+
+
+_GRAMS: dict[int, _Grams] = {}
+
+
+def hashed_counts(text: str, mask: int) -> tuple[Counter[int], Counter[int]]:
+    """Bucket -> count of the text's word n-grams, and of its character n-grams (`mask` =
+    buckets - 1, a power of two minus one)."""
+    text = text.lower()
+    grams = _GRAMS.get(mask)
+    if grams is None:
+        grams = _GRAMS.setdefault(mask, _Grams(mask))
+    words = _WORD.findall(text)
+    keys = [zlib.crc32(b"w" + word.encode()) & mask for word in words]
+    keys += [zlib.crc32(b"b" + f"{a} {b}".encode()) & mask for a, b in pairwise(words)]
+    chars: list[int] = []
+    for token in text.split():
+        chars += grams(token)
+    return Counter(keys), Counter(chars)
+
+
+def vectors(
+    texts: Sequence[str], idf: npt.NDArray[np.float32]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+    """TF-IDF rows in CSR form (indices, values, row pointers); the word block and the
+    character block are each L2-normalized, so that neither drowns the other."""
+    mask = len(idf) - 1
+    keys: list[int] = []
+    counts: list[int] = []
+    blocks = [0]  # two blocks (words, characters) per text
+    for text in texts:
+        for block in hashed_counts(text, mask):
+            keys += block.keys()
+            counts += block.values()
+            blocks.append(len(keys))
+    indices = np.asarray(keys, dtype=np.int64)
+    values = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * idf[indices]
+    bounds = np.asarray(blocks, dtype=np.int64)
+    sizes = np.diff(bounds)
+    squares = np.zeros(len(sizes), dtype=np.float32)
+    filled = sizes > 0
+    if filled.any():
+        squares[filled] = np.add.reduceat(values * values, bounds[:-1][filled])
+    norms = np.sqrt(squares)
+    norms[norms == 0.0] = 1.0
+    values = (values / np.repeat(norms, sizes)).astype(np.float32)
+    return indices, values, bounds[::2].copy()
+
+
+class LexicalModel:
+    """Probabilities per label from `lexical.npz` (idf, coef [buckets x labels], intercept)."""
+
+    def __init__(self, path: Path, labels: Sequence[str]) -> None:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                self.labels = tuple(str(x) for x in data["labels"])
+                buckets = int(data["buckets"])
+                # Stored sparsely (only buckets seen in training), used densely.
+                self.idf = np.zeros(buckets, dtype=np.float32)
+                self.coef = np.zeros((buckets, len(self.labels)), dtype=np.float32)
+                self.idf[data["index"]] = data["idf"]
+                self.coef[data["index"]] = data["coef"]
+                self.intercept = data["intercept"].astype(np.float32)
+        except (OSError, KeyError, ValueError, IndexError) as exc:
+            raise LexicalLoadError(f"cannot load lexical weights {path}: {exc}") from exc
+        if buckets & (buckets - 1) or tuple(labels) != self.labels:
+            raise LexicalLoadError(f"lexical weights {path} do not fit labels {list(labels)}")
+
+    def predict(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Probabilities, shape (len(texts), len(labels))."""
+        indices, values, pointers = vectors(texts, self.idf)
+        weighted = self.coef[indices] * values[:, None]
+        logits = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        lengths = np.diff(pointers)
+        filled = lengths > 0
+        if filled.any():
+            logits[filled] = np.add.reduceat(weighted, pointers[:-1][filled], axis=0)
+        logits += self.intercept
+        probs: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+        return probs
