@@ -27,13 +27,16 @@ from models.data import (
     templates_fine,
     templates_off,
     templates_scam,
+    train_only_contrast,
     train_only_harassment,
     train_only_hard,
     train_only_langfine,
     train_only_langrisk,
     train_only_off,
+    train_only_offmore,
     train_only_ordinary,
     train_only_refuse,
+    train_only_riskmore,
     train_only_scam,
     train_only_spam,
 )
@@ -54,6 +57,9 @@ _TRAIN_ONLY = (
     train_only_refuse,
     train_only_langfine,
     train_only_langrisk,
+    train_only_offmore,
+    train_only_riskmore,
+    train_only_contrast,
 )
 
 

@@ -72,3 +72,18 @@ def test_later_phrasings_are_not_near_copies_of_held_out_ones() -> None:
     assert not [f.template for f in later if index.near(f.template)]
     later_val = families._Index([f.template for f in later if f.split == "val"])
     assert not [f.template for f in later if f.split == "train" and later_val.near(f.template)]
+
+
+def test_no_test_vocabulary_in_training_or_validation_phrasings() -> None:
+    import re
+
+    from models.data import vocab
+
+    pools = (vocab._PAY, vocab._MESSENGERS, vocab._LINK_DOMAINS, vocab._SHOPS)
+    unseen = {word.lower() for pool in pools for word in pool["test"]}
+    for family in FAMILIES:
+        if family.split == "test":
+            continue
+        for word in unseen:
+            pattern = r"(?<!\w)" + re.escape(word) + r"(?!\w)"
+            assert not re.search(pattern, family.template.lower()), (family.name, word)
