@@ -34,7 +34,8 @@ class LexicalLoadError(Exception):
     """The lexical weights are missing, corrupt or do not fit the labels."""
 
 
-_TOKEN_CACHE_SIZE = 50_000
+# About 0.8 KB per cached token: at most ~8 MB, then it starts over.
+_TOKEN_CACHE_SIZE = 10_000
 
 
 class _Grams:
