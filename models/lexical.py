@@ -15,6 +15,7 @@ from sklearn.linear_model import LogisticRegression
 
 from models.data.corpus import LABELS, model_text
 from models.data.synthetic import Example
+from models.evaluate import truth_of
 from pipeline.stages.lexical import hashed_counts, vectors
 
 BUCKETS = 1 << 19
@@ -36,10 +37,7 @@ def fit(rows: Sequence[Example], path: Path, buckets: int = BUCKETS) -> dict[str
     idf[seen] = np.log((1 + len(texts)) / (1 + df[seen])) + 1.0
     indices, values, pointers = vectors(texts, idf)
     x = csr_matrix((values, indices, pointers), shape=(len(texts), buckets))
-    y = np.zeros((len(rows), len(LABELS)), dtype=np.int64)
-    for i, row in enumerate(rows):
-        for name in row.labels:
-            y[i, LABELS.index(name)] = 1
+    y = truth_of(rows)
     coef = np.zeros((buckets, len(LABELS)), dtype=np.float32)
     intercept = np.zeros(len(LABELS), dtype=np.float32)
     for j in range(len(LABELS)):
