@@ -28,7 +28,9 @@ from models.data import (
     templates_off,
     templates_scam,
     train_only_contrast,
+    train_only_finemore,
     train_only_harassment,
+    train_only_harassmore,
     train_only_hard,
     train_only_langfine,
     train_only_langrisk,
@@ -38,6 +40,7 @@ from models.data import (
     train_only_refuse,
     train_only_riskmore,
     train_only_scam,
+    train_only_scamoff,
     train_only_spam,
 )
 
@@ -60,6 +63,9 @@ _TRAIN_ONLY = (
     train_only_offmore,
     train_only_riskmore,
     train_only_contrast,
+    train_only_harassmore,
+    train_only_finemore,
+    train_only_scamoff,
 )
 
 
