@@ -3,7 +3,12 @@
 Fails when onnxruntime's fp32 outputs drift from torch beyond `ATOL`, or when int8 loses more
 than `MAX_INT8_F1_DROP` macro-F1 on validation. Then fits the lexical model (hashed n-grams,
 `models/lexical.py`) on the training split and picks its blend weight among `BLEND_WEIGHTS` by
-validation macro-F1. Thresholds are tuned on validation only, on the blended probabilities.
+validation macro-F1. Then, when training left a judge (`judge.pt`, MiniLM fine-tuned on every
+training row), exports it the same way (parity, int8 within the same F1 drop) and picks the
+cascade (`pipeline/stages/model.py`: which first-stage probabilities send a message to the judge,
+and the judge's weight) by validation macro-F1 among bands that route at most `MAX_ROUTED` of
+validation's messages; no cascade when none beats the first stage alone. Thresholds are tuned on
+validation only, on the final probabilities.
 """
 
 from __future__ import annotations
@@ -31,9 +36,16 @@ log = logging.getLogger(__name__)
 
 ATOL = 1e-4
 MAX_INT8_F1_DROP = 0.005
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 # Weight of the lexical model in the blend, chosen by validation macro-F1 (0: student alone).
 BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
+# Cascade grid: the band [low, high) of first-stage probabilities sent to the judge, its weight.
+CASCADE_LOWS = (0.02, 0.05, 0.1, 0.15, 0.2)
+CASCADE_HIGHS = (0.5, 0.6, 0.7, 0.8, 0.9)
+CASCADE_WEIGHTS = (0.5, 0.75, 1.0)
+# At most this share of validation's messages may go to the judge. Validation is mostly risky
+# or risky-looking text; ordinary chat is routed far less (the benchmark measures it).
+MAX_ROUTED = 0.3
 
 
 class ExportError(Exception):
@@ -48,6 +60,7 @@ class ExportConfig:
     data_dir: Path
     artifacts_dir: Path
     teacher_out: Path | None = None  # also export the int8 teacher here (benchmarks)
+    cascade: bool = True  # use run_dir/judge.pt when it exists
     max_int8_f1_drop: float = MAX_INT8_F1_DROP
     blend_weights: tuple[float, ...] = BLEND_WEIGHTS
 
@@ -155,11 +168,33 @@ def export(config: ExportConfig) -> dict[str, Any]:
         blends[weight] = macro_f1(truth, blended, tune_thresholds(truth, blended, hard))
     weight = max(blends, key=lambda w: (blends[w], -w))
     blended = (1.0 - weight) * probs8 + weight * lexical_val
-    thresholds = tune_thresholds(truth, blended, hard)
+    judge_path = config.run_dir / "judge.pt"
+    cascade_report: dict[str, Any] = {"used": False}
+    judge_int8 = None
+    final = blended
+    if config.cascade and judge_path.exists():
+        judge_int8, judge_probs, cascade_report = _judge(
+            config, judge_path, max_length, val_ids, truth, hard
+        )
+        cascade_report.update(choose_cascade(truth, hard, blended, judge_probs))
+        if cascade_report["used"]:
+            final = apply_cascade(blended, judge_probs, cascade_report["cascade"])
+    thresholds = tune_thresholds(truth, final, hard)
     _write_artifacts(
-        config.artifacts_dir, int8, tok, max_length, thresholds, lexical_path if weight else None
+        config.artifacts_dir,
+        int8,
+        tok,
+        max_length,
+        thresholds,
+        lexical_path if weight else None,
+        judge_int8 if cascade_report["used"] else None,
     )
-    _write_labels(config.artifacts_dir, max_length, weight)
+    _write_labels(
+        config.artifacts_dir,
+        max_length,
+        weight,
+        cascade_report["cascade"] if cascade_report["used"] else None,
+    )
     if config.teacher_out is not None:
         export_teacher(config, max_length)
     report = {
@@ -169,12 +204,83 @@ def export(config: ExportConfig) -> dict[str, Any]:
         "lexical": lexical_fit,
         "val_macro_f1_by_lexical_weight": {str(w): f for w, f in blends.items()},
         "lexical_weight": weight,
+        "cascade": cascade_report,
+        "val_macro_f1": macro_f1(truth, final, thresholds),
         "thresholds": thresholds,
     }
     log.info("export: %s", report)
     summary = _training_summary(dict(meta), report)
     (config.artifacts_dir / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
     return report
+
+
+def _judge(
+    config: ExportConfig,
+    weights: Path,
+    max_length: int,
+    val_ids: list[list[int]],
+    truth: np.ndarray,
+    hard: np.ndarray,
+) -> tuple[Path, np.ndarray, dict[str, Any]]:
+    """The judge as int8 ONNX, with the student's checks; its validation probabilities."""
+    from models import nets
+
+    judge = nets.teacher(len(LABELS))
+    judge.load_state_dict(torch.load(weights, weights_only=True))
+    fp32 = config.run_dir / "onnx" / "judge.fp32.onnx"
+    int8 = config.run_dir / "onnx" / "judge.int8.onnx"
+    to_onnx(judge.eval(), fp32, max_length)
+    drift = check_parity(judge, session(fp32), val_ids[:64])
+    quantize(fp32, int8)
+    probs32 = onnx_probs(session(fp32), val_ids)
+    probs8 = onnx_probs(session(int8), val_ids)
+    f1_32 = macro_f1(truth, probs32, tune_thresholds(truth, probs32, hard))
+    f1_8 = macro_f1(truth, probs8, tune_thresholds(truth, probs8, hard))
+    if f1_32 - f1_8 > config.max_int8_f1_drop:
+        raise ExportError(f"int8 judge loses {100 * (f1_32 - f1_8):.2f} macro-F1 points")
+    report = {
+        "judge_parity_max_abs_logit_drift": drift,
+        "judge_val_macro_f1_fp32": f1_32,
+        "judge_val_macro_f1_int8": f1_8,
+    }
+    return int8, probs8, report
+
+
+def apply_cascade(first: np.ndarray, judged: np.ndarray, cascade: dict[str, float]) -> np.ndarray:
+    """What the runtime computes (`pipeline.stages.model.Cascade`), on precomputed scores."""
+    routed = ((first >= cascade["low"]) & (first < cascade["high"])).any(axis=1)
+    out = first.copy()
+    w = cascade["weight"]
+    out[routed] = (1.0 - w) * first[routed] + w * judged[routed]
+    return out
+
+
+def choose_cascade(
+    truth: np.ndarray, hard: np.ndarray, first: np.ndarray, judged: np.ndarray
+) -> dict[str, Any]:
+    """The validation-best band and weight within `MAX_ROUTED`; unused unless it beats the
+    first stage alone."""
+    alone = macro_f1(truth, first, tune_thresholds(truth, first, hard))
+    best: tuple[float, float, dict[str, float]] | None = None
+    for low in CASCADE_LOWS:
+        for high in CASCADE_HIGHS:
+            routed = float(((first >= low) & (first < high)).any(axis=1).mean())
+            if routed > MAX_ROUTED:
+                continue
+            for weight in CASCADE_WEIGHTS:
+                cascade = {"low": low, "high": high, "weight": weight}
+                final = apply_cascade(first, judged, cascade)
+                f1 = macro_f1(truth, final, tune_thresholds(truth, final, hard))
+                if best is None or (f1, -routed) > (best[0], -best[1]):
+                    best = (f1, routed, cascade)
+    used = best is not None and best[0] > alone
+    return {
+        "used": used,
+        "val_macro_f1_first_stage": alone,
+        "val_macro_f1_cascade": best[0] if best else None,
+        "val_routed_share": best[1] if best else None,
+        "cascade": best[2] if best else None,
+    }
 
 
 def _write_artifacts(
@@ -184,6 +290,7 @@ def _write_artifacts(
     max_length: int,
     thresholds: dict[str, float],
     lexical_weights: Path | None,
+    judge: Path | None = None,
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(int8, folder / "model.onnx")
@@ -191,6 +298,10 @@ def _write_artifacts(
         shutil.copyfile(lexical_weights, folder / "lexical.npz")
     else:
         (folder / "lexical.npz").unlink(missing_ok=True)
+    if judge is not None:
+        shutil.copyfile(judge, folder / "judge.onnx")
+    else:
+        (folder / "judge.onnx").unlink(missing_ok=True)
     tok.save(str(folder / "tokenizer.json"))
     policy = copy.deepcopy(DEFAULT_POLICY)
     for name, value in thresholds.items():
@@ -199,12 +310,15 @@ def _write_artifacts(
     (folder / "VERSION").write_text(VERSION + "\n", encoding="utf-8")
 
 
-def _write_labels(folder: Path, max_length: int, lexical_weight: float) -> None:
+def _write_labels(
+    folder: Path, max_length: int, lexical_weight: float, cascade: dict[str, float] | None
+) -> None:
     labels = {
         "labels": list(LABELS),
         "max_length": max_length,
         "output": "logits (sigmoid)",
         "lexical_weight": lexical_weight,
+        "cascade": cascade,
     }
     (folder / "labels.json").write_text(json.dumps(labels, indent=2) + "\n", encoding="utf-8")
 

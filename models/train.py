@@ -14,7 +14,7 @@ import math
 import random
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import torch
@@ -53,7 +53,11 @@ class TrainConfig:
     extra_examples: int = 30000  # more generated training-family text, for distillation
     teachers: int = 1  # teachers fine-tuned on different subsets; their probabilities averaged
     student_hard_weight: float = 1.0  # loss weight of hard-negative rows for the student
-    reuse_teacher: bool = False  # load out_dir/teacher.pt instead of fine-tuning again
+    # The cascade's second stage ("judge"): MiniLM fine-tuned on this many training rows for this
+    # many epochs; it rescores the messages the student is unsure of. 0 examples: no judge.
+    judge_examples: int = 1_000_000
+    judge_epochs: int = 2
+    reuse_teacher: bool = False  # load out_dir/teacher.pt (and judge.pt) instead of fine-tuning
     max_steps: int | None = None  # smoke tests: cap every training loop
 
 
@@ -206,6 +210,15 @@ def train(config: TrainConfig) -> dict[str, float]:
     teachers = _teachers(config, ids, goal)
     teacher = teachers[0]
     teacher_s = time.monotonic() - started
+    if config.judge_examples > 0:
+        judge = replace(
+            config,
+            teacher_examples=config.judge_examples,
+            teacher_epochs=config.judge_epochs,
+            teachers=1,
+        )
+        _teachers(judge, ids, goal, name="judge")
+    judge_s = time.monotonic() - started - teacher_s
     extra = _extra_rows(config, rows)
     ids += encode(tok, [r.text for r in extra])
     goal = torch.cat([goal, targets([r.labels for r in extra])])
@@ -245,7 +258,12 @@ def train(config: TrainConfig) -> dict[str, float]:
     meta["student_config"] = scfg.to_dict()
     meta["labels"] = list(LABELS)
     total = time.monotonic() - started
-    meta["seconds"] = {"teacher": round(teacher_s), "total": round(total), "rows": len(ids)}
+    meta["seconds"] = {
+        "teacher": round(teacher_s),
+        "judge": round(judge_s),
+        "total": round(total),
+        "rows": len(ids),
+    }
     meta["teacher_reused"] = reused
     (config.out_dir / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     log.info("teacher %.0fs, total %.0fs", teacher_s, total)
@@ -253,16 +271,17 @@ def train(config: TrainConfig) -> dict[str, float]:
 
 
 def _teachers(
-    config: TrainConfig, ids: list[list[int]], goal: torch.Tensor
+    config: TrainConfig, ids: list[list[int]], goal: torch.Tensor, name: str = "teacher"
 ) -> list[nets.Classifier]:
     """Fine-tune `config.teachers` MiniLM teachers, each on its own random subset of the
-    training rows (or load them from `out_dir` with `reuse_teacher`); saved as they finish."""
+    training rows (or load them from `out_dir` with `reuse_teacher`); saved as they finish,
+    as `<name>.pt`, `<name>1.pt`, ..."""
     out = []
     config.out_dir.mkdir(parents=True, exist_ok=True)
     for k in range(config.teachers):
         torch.manual_seed(config.seed + k)
         teacher = nets.teacher(len(LABELS))
-        cached = config.out_dir / ("teacher.pt" if k == 0 else f"teacher{k}.pt")
+        cached = config.out_dir / (f"{name}.pt" if k == 0 else f"{name}{k}.pt")
         if config.reuse_teacher and cached.exists():
             teacher.load_state_dict(torch.load(cached, weights_only=True))
         else:

@@ -1,4 +1,5 @@
-"""Stage 3: the multi-label classifier: an ONNX student, averaged with a lexical model.
+"""Stage 3: the multi-label classifier: an ONNX student averaged with a lexical model, and a
+judge for the messages they are unsure of (a cascade).
 
 One `OnnxModel` per worker thread: each holds a single-threaded onnxruntime session (several
 threads each running one small session beat one session fighting over cores), and its own
@@ -7,6 +8,12 @@ tokenizer. Batches are padded to their longest message, not to a fixed length.
 When the artifacts ship `lexical.npz` (`labels.json` gives its `lexical_weight`), the
 probabilities are `(1 - w) * student + w * lexical` (see `lexical.py`); the lexical weights are
 read-only and shared by every thread.
+
+When the artifacts ship `judge.onnx` (`labels.json` gives `cascade`: `low`, `high`, `weight`),
+a message whose first-stage probability for any label lies in `[low, high)` is rescored by the
+judge (the fine-tuned MiniLM teacher, int8), and gets `(1 - weight) * first + weight * judge`.
+Confident messages (most chat) never reach the judge. One judge session is shared by all
+threads (onnxruntime runs concurrent calls on one session), each call on one thread.
 """
 
 from __future__ import annotations
@@ -25,7 +32,14 @@ from tokenizers import Tokenizer
 
 from pipeline.stages.lexical import LexicalLoadError, LexicalModel
 
-__all__ = ["ModelArtifacts", "ModelError", "ModelLoadError", "OnnxModel", "select_providers"]
+__all__ = [
+    "Cascade",
+    "ModelArtifacts",
+    "ModelError",
+    "ModelLoadError",
+    "OnnxModel",
+    "select_providers",
+]
 
 # onnxruntime's own exceptions derive from Exception, not from RuntimeError.
 _ORT_ERRORS: tuple[type[Exception], ...] = (
@@ -42,7 +56,7 @@ _ORT_ERRORS: tuple[type[Exception], ...] = (
     ort_state.EPFail,
 )
 
-_LOAD_ERRORS: tuple[type[Exception], ...] = (*_ORT_ERRORS, LexicalLoadError)
+_LOAD_ERRORS: tuple[type[Exception], ...] = (*_ORT_ERRORS, TypeError, LexicalLoadError)
 
 _CUDA = "CUDAExecutionProvider"
 _CPU = "CPUExecutionProvider"
@@ -86,6 +100,33 @@ class ModelArtifacts:
     def lexical(self) -> Path:
         return self.root / "lexical.npz"
 
+    @property
+    def judge(self) -> Path:
+        return self.root / "judge.onnx"
+
+
+@dataclass(frozen=True, slots=True)
+class Cascade:
+    """Which messages the judge rescores, and how much its opinion weighs."""
+
+    low: float
+    high: float
+    weight: float
+
+    @classmethod
+    def parse(cls, raw: object) -> Cascade:
+        if not isinstance(raw, dict):
+            raise ValueError(f"cascade must be an object, not {raw!r}")
+        cascade = cls(float(raw["low"]), float(raw["high"]), float(raw["weight"]))
+        if not 0.0 <= cascade.low < cascade.high or not 0.0 < cascade.weight <= 1.0:
+            raise ValueError(f"bad cascade {raw!r}")
+        return cascade
+
+    def route(self, probs: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
+        """Rows with some label in the unsure band."""
+        inside = (probs >= self.low) & (probs < self.high)
+        return np.asarray(inside.any(axis=1), dtype=np.bool_)
+
 
 _LEXICAL: dict[tuple[Path, tuple[str, ...]], LexicalModel] = {}
 _LEXICAL_LOCK = threading.Lock()
@@ -98,6 +139,31 @@ def _shared_lexical(path: Path, labels: tuple[str, ...]) -> LexicalModel:
         if model is None:
             model = _LEXICAL[key] = LexicalModel(path, labels)
         return model
+
+
+_JUDGES: dict[tuple[Path, int, int, tuple[str, ...]], ort.InferenceSession] = {}
+
+
+def _session(path: Path, providers: Sequence[str] | None) -> ort.InferenceSession:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(
+        str(path), sess_options=options, providers=select_providers(providers)
+    )
+
+
+def _shared_judge(path: Path, providers: Sequence[str] | None) -> ort.InferenceSession:
+    chosen = tuple(select_providers(providers))
+    stat = path.stat()  # a missing file is an OSError here, whatever the cache holds
+    with _LEXICAL_LOCK:
+        key = (path.resolve(), stat.st_mtime_ns, stat.st_size, chosen)
+        session = _JUDGES.get(key)
+        if session is None:
+            session = _JUDGES[key] = _session(path, chosen)
+        return session
 
 
 def select_providers(requested: Sequence[str] | None = None) -> list[str]:
@@ -118,8 +184,10 @@ class OnnxModel:
         providers: Sequence[str] | None = None,
         *,
         lexical: bool = True,
+        cascade: bool = True,
     ) -> None:
-        """`lexical=False` runs the student alone (for measurements)."""
+        """`lexical=False` runs the student alone, `cascade=False` skips the judge (both for
+        measurements)."""
         try:
             meta = json.loads(artifacts.labels.read_text(encoding="utf-8"))
             self.labels: tuple[str, ...] = tuple(meta["labels"])
@@ -130,15 +198,14 @@ class OnnxModel:
             self._lexical = (
                 _shared_lexical(artifacts.lexical, self.labels) if self.lexical_weight else None
             )
-            self._tokenizer = Tokenizer.from_file(str(artifacts.tokenizer))
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = 1
-            options.inter_op_num_threads = 1
-            options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            self._session = ort.InferenceSession(
-                str(artifacts.model), sess_options=options, providers=select_providers(providers)
+            self.cascade = (
+                Cascade.parse(meta["cascade"]) if cascade and meta.get("cascade") else None
             )
+            self._judge = (
+                _shared_judge(artifacts.judge, providers) if self.cascade is not None else None
+            )
+            self._tokenizer = Tokenizer.from_file(str(artifacts.tokenizer))
+            self._session = _session(artifacts.model, providers)
         except _LOAD_ERRORS as exc:
             raise ModelLoadError(f"cannot load the model in {artifacts.root}: {exc}") from exc
         self._tokenizer.no_padding()
@@ -164,23 +231,39 @@ class OnnxModel:
         are not padded to the longest one of the whole batch.
         """
         rows = [self._tokenizer.encode(text).ids for text in texts]
+        probs = _sigmoid(self._logits(self._session, rows))
+        if self._lexical is not None:
+            weight = self.lexical_weight
+            probs = ((1.0 - weight) * probs + weight * self._lexical.predict(texts)).astype(
+                np.float32
+            )
+        if self.cascade is not None and self._judge is not None:
+            routed = np.flatnonzero(self.cascade.route(probs))
+            if routed.size:
+                judged = _sigmoid(self._logits(self._judge, [rows[i] for i in routed]))
+                weight = self.cascade.weight
+                probs[routed] = (1.0 - weight) * probs[routed] + weight * judged
+        return probs
+
+    def _logits(
+        self, session: ort.InferenceSession, rows: Sequence[Sequence[int]]
+    ) -> npt.NDArray[np.float32]:
         logits = np.zeros((len(rows), len(self.labels)), dtype=np.float32)
         order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
         for start in range(0, len(order), _SLICE):
             index = order[start : start + _SLICE]
             ids, mask = _pad([rows[i] for i in index])
             try:
-                (out,) = self._session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
+                (out,) = session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
             except _ORT_ERRORS as exc:
                 raise ModelError(f"moderation model failed on {len(index)} texts: {exc}") from exc
             logits[index] = out
-        probs: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
-        if self._lexical is not None:
-            weight = self.lexical_weight
-            probs = ((1.0 - weight) * probs + weight * self._lexical.predict(texts)).astype(
-                np.float32
-            )
-        return probs
+        return logits
+
+
+def _sigmoid(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    probs: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-logits))).astype(np.float32)
+    return probs
 
 
 _SLICE = 16

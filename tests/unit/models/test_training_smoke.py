@@ -5,7 +5,9 @@ export to ONNX in a temporary folder with the parity check, int8 quantization, a
 the runtime's own model stage. Runs in well under two minutes on two cores.
 """
 
+import json
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +23,18 @@ except ImportError:  # pragma: no cover - depends on the environment
 from models import train
 from models.data import corpus
 from models.data.synthetic import generate
-from models.export import BLEND_WEIGHTS, ExportConfig, ExportError, check_parity, export, session
+from models.export import (
+    BLEND_WEIGHTS,
+    MAX_ROUTED,
+    ExportConfig,
+    ExportError,
+    check_parity,
+    export,
+    onnx_probs,
+    session,
+)
 from pipeline.stages.lexical import LexicalModel
-from pipeline.stages.model import ModelArtifacts, OnnxModel
+from pipeline.stages.model import ModelArtifacts, ModelLoadError, OnnxModel
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -45,12 +56,15 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
         extra_examples=64,
         teachers=2,
         student_hard_weight=2.0,
+        judge_examples=64,
+        judge_epochs=1,
         max_steps=3,
     )
     timings = train.train(config)
     assert timings["total_s"] > 0
     assert (root / "run" / "teacher.pt").is_file()
     assert (root / "run" / "teacher1.pt").is_file()
+    assert (root / "run" / "judge.pt").is_file()
     return root
 
 
@@ -78,6 +92,49 @@ def test_train_export_and_load(trained: Path) -> None:
         np.testing.assert_allclose(probs, (1 - weight) * student + weight * lexical, atol=1e-6)
     else:
         np.testing.assert_allclose(probs, student, atol=1e-6)
+    # The judge: exported with the same checks; the cascade is shipped only if it won on
+    # validation, within the routing budget.
+    cascade = report["cascade"]
+    assert cascade["judge_parity_max_abs_logit_drift"] <= 1e-4
+    assert (arts / "judge.onnx").is_file() == cascade["used"]
+    if cascade["val_routed_share"] is None:  # no band within the budget (likely at this size)
+        assert not cascade["used"]
+    else:
+        assert cascade["val_routed_share"] <= MAX_ROUTED
+        assert cascade["used"] == (
+            cascade["val_macro_f1_cascade"] > cascade["val_macro_f1_first_stage"]
+        )
+
+
+def test_cascade_rescores_unsure_messages(trained: Path, tmp_path: Path) -> None:
+    """A judge with a band that covers everything: every message gets the documented mix; a
+    band that covers nothing leaves the first stage alone."""
+    arts = trained / "artifacts"
+    if not arts.exists():
+        export(ExportConfig(trained / "run", trained / "data", arts, max_int8_f1_drop=1.0))
+    forced = tmp_path / "forced"
+    shutil.copytree(arts, forced)
+    shutil.copyfile(trained / "run" / "onnx" / "judge.int8.onnx", forced / "judge.onnx")
+    meta = json.loads((forced / "labels.json").read_text())
+    texts = ["is it available?", "send me the verification code you got", "ok"]
+    first = OnnxModel(ModelArtifacts(forced), cascade=False).predict(texts)
+    tok = train.tokenizer(int(meta["max_length"]))
+    judged = onnx_probs(session(forced / "judge.onnx"), [tok.encode(t).ids for t in texts])
+    for low, high, routed in ((0.0, 1.01, True), (0.999, 1.0, False)):
+        meta["cascade"] = {"low": low, "high": high, "weight": 0.75}
+        (forced / "labels.json").write_text(json.dumps(meta))
+        got = OnnxModel(ModelArtifacts(forced)).predict(texts)
+        want = 0.25 * first + 0.75 * judged if routed else first
+        np.testing.assert_allclose(got, want, atol=1e-5)
+    meta["cascade"] = {"low": 0.5, "high": 0.2, "weight": 0.75}
+    (forced / "labels.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelLoadError):
+        OnnxModel(ModelArtifacts(forced))
+    meta["cascade"] = {"low": 0.1, "high": 0.9, "weight": 0.75}
+    (forced / "labels.json").write_text(json.dumps(meta))
+    (forced / "judge.onnx").unlink()
+    with pytest.raises(ModelLoadError):
+        OnnxModel(ModelArtifacts(forced))
 
 
 def test_parity_check_catches_drift(trained: Path) -> None:
