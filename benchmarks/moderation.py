@@ -4,8 +4,10 @@ Measures, on this machine, with the shipped artifacts: model load time; the pipe
 latency per message (normalize, rules, model, policy; one message at a time, one thread) as
 p50/p95/p99; the async runner's latency one message at a time; throughput in batches of 1, 8,
 32 and 64 (one thread) and through the runner under concurrent load (all threads); resident
-memory of the runtime; and, when `models/.cache/teacher.int8.onnx` exists, the int8 MiniLM-L6
-teacher's per-message latency for comparison. Prints the figures and writes them as JSON.
+memory of the runtime; the share of messages the cascade's judge rescores (all messages, and
+those with no label: ordinary chat); and, when `models/.cache/teacher.int8.onnx` exists, the int8
+MiniLM-L6 teacher's per-message latency for comparison. Prints the figures and writes them as JSON.
+The messages are the held-out test split, mostly risky text: a harsher mix than real chat.
 """
 
 from __future__ import annotations
@@ -47,12 +49,36 @@ _FALLBACK = [
 
 def messages(limit: int) -> list[str]:
     """Held-out test messages when the corpus was built here, else a fixed sample."""
+    texts = [text for text, _ in _rows()]
+    return [texts[i % len(texts)] for i in range(limit)]
+
+
+def _rows() -> list[tuple[str, bool]]:
+    """(text, has a label) of the held-out test split, else of the fixed sample."""
     if TEST_DATA.exists():
         with TEST_DATA.open(encoding="utf-8") as fh:
-            texts = [json.loads(line)["text"] for line in fh]
-    else:
-        texts = _FALLBACK
-    return [texts[i % len(texts)] for i in range(limit)]
+            return [(row["text"], bool(row["labels"])) for row in map(json.loads, fh)]
+    return [(text, True) for text in _FALLBACK]
+
+
+def routed_share(artifacts: Path) -> dict[str, float] | None:
+    """Share of messages the cascade sends to the judge: all test messages, and those with no
+    label (ordinary chat and harmless look-alikes)."""
+    from models.data.corpus import model_text
+
+    first = OnnxModel(ModelArtifacts(artifacts), cascade=False)
+    cascade = OnnxModel(ModelArtifacts(artifacts)).cascade
+    if cascade is None:
+        return None
+    rows = _rows()
+    texts = [model_text(text) for text, _ in rows]
+    probs = np.concatenate([first.predict(texts[i : i + 64]) for i in range(0, len(texts), 64)])
+    routed = cascade.route(probs)
+    fine = np.array([not labelled for _, labelled in rows])
+    return {
+        "all": float(routed.mean()),
+        "no_label": float(routed[fine].mean()) if fine.any() else 0.0,
+    }
 
 
 def _pct(values: list[float]) -> dict[str, float]:
@@ -200,7 +226,12 @@ def run(artifacts: Path, count: int) -> dict[str, Any]:
         "rss_note": f"fresh interpreter: pipeline imported, runner with {threads} threads started, "
         "2000 messages moderated",
         "teacher_int8": teacher,
-        "artifact_bytes": (artifacts / "model.onnx").stat().st_size,
+        "judge_routed_share": routed_share(artifacts),
+        "artifact_bytes": sum(
+            (artifacts / name).stat().st_size
+            for name in ("model.onnx", "lexical.npz", "judge.onnx")
+            if (artifacts / name).exists()
+        ),
     }
 
 

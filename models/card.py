@@ -119,6 +119,25 @@ def _student(meta: dict[str, Any]) -> str:
     )
 
 
+def _cascade(cascade: dict[str, Any] | None, meta: dict[str, Any]) -> str:
+    if not cascade or not cascade.get("band"):
+        return "no judge shipped (the cascade did not beat the first stage on validation)"
+    band = cascade["band"]
+    report = meta.get("export", {}).get("cascade", {})
+    val = report.get("val_routed_share")
+    return (
+        f"band [{band['low']}, {band['high']}), judge weight {band['weight']}; it rescores "
+        f"{100 * cascade['test_routed_share']:.1f}% of the test messages"
+        + (f" and {100 * val:.1f}% of validation's" if val is not None else "")
+        + (
+            f"; validation macro-F1 {report['val_macro_f1_first_stage']:.4f} without the judge, "
+            f"{report['val_macro_f1_cascade']:.4f} with it"
+            if report.get("val_macro_f1_cascade") is not None
+            else ""
+        )
+    )
+
+
 def write(artifacts: Path, results: dict[str, Any]) -> None:
     """Render MODEL_CARD.md next to the artifacts."""
     train_meta = results.get("train", {})
@@ -129,7 +148,18 @@ def write(artifacts: Path, results: dict[str, Any]) -> None:
         rows=json.dumps(results["rows"]),
         thresholds=json.dumps({k: round(v, 3) for k, v in results["thresholds"].items()}),
         model_tables="\n".join(
-            _table("Shipped model alone (int8 student + lexical)", results["model"])
+            _table(
+                "Shipped model alone (int8 student + lexical, judge on unsure messages)",
+                results["model"],
+            )
+            + (
+                _table(
+                    "First stage alone: student + lexical, no judge (same thresholds)",
+                    results["first_stage"],
+                )
+                if "first_stage" in results
+                else []
+            )
             + (
                 _table("The int8 student alone (same thresholds)", results["student_alone"])
                 if "student_alone" in results
@@ -155,5 +185,6 @@ def write(artifacts: Path, results: dict[str, Any]) -> None:
         train=json.dumps(train_meta) if train_meta else "see models/train.py defaults",
         student=_student(train_meta),
         size_mb=f"{(artifacts / 'model.onnx').stat().st_size / 1e6:.1f}",
+        cascade=_cascade(results.get("cascade"), train_meta),
     )
     (artifacts / "MODEL_CARD.md").write_text(body, encoding="utf-8")

@@ -9,6 +9,7 @@ thresholds tuned on validation the same way). Real (SMS) and synthetic figures a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Sequence
@@ -118,15 +119,21 @@ def evaluate(artifacts: Path, data_dir: Path) -> dict[str, Any]:
     baseline = Baseline(train)
     hard = np.array([r.hard for r in val], dtype=bool)
     base_th = tune_thresholds(truth_of(val), baseline.probs(val), hard)
+    first = model_probs(OnnxModel(arts, cascade=False), test)
     results = {
         "model": _report(test, model_probs(model, test), thresholds),
+        "first_stage": _report(test, first, thresholds),
         "student_alone": _report(
-            test, model_probs(OnnxModel(arts, lexical=False), test), thresholds
+            test, model_probs(OnnxModel(arts, lexical=False, cascade=False), test), thresholds
         ),
         "pipeline_no_context": _report(test, pipeline_probs(scorer, test), thresholds),
         "baseline_tfidf_logreg": _report(test, baseline.probs(test), base_th),
         "thresholds": thresholds,
         "baseline_thresholds": base_th,
+        "cascade": {
+            "band": dataclasses.asdict(model.cascade) if model.cascade else None,
+            "test_routed_share": float(model.cascade.route(first).mean()) if model.cascade else 0.0,
+        },
         "rows": {"train": len(train), "val": len(val), "test": len(test)},
     }
     training = artifacts / "training.json"
