@@ -179,6 +179,7 @@ async def _model(app: web.Application) -> AsyncIterator[None]:
         max_batch=s.moderation_max_batch,
         max_wait_ms=s.moderation_max_wait_ms,
         max_queue=s.moderation_max_queue,
+        judge=s.moderation_judge,
     )
     store = context_store(hub.redis)
     runner = ModerationRunner(config, store)

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     moderation_max_batch: int = 32
     moderation_max_wait_ms: float = 2.0
     moderation_max_queue: int = 1024
+    # The cascade's judge (models/artifacts/judge.onnx, when shipped): better on the messages the
+    # first stage is unsure of, for about 100 MB more memory; off runs the first stage alone.
+    moderation_judge: bool = True
 
     # Commerce
     offer_ttl_s: float = 48 * 3600

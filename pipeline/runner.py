@@ -51,6 +51,7 @@ class RunnerConfig:
     max_wait_ms: float = 2.0
     max_queue: int = 1024
     providers: tuple[str, ...] | None = None
+    judge: bool = True  # run the cascade's judge when the artifacts ship one
 
 
 @dataclass(slots=True)
@@ -69,7 +70,9 @@ class ModerationRunner:
         self._artifacts = ModelArtifacts(Path(config.artifacts_dir))
         self._policy = Policy.from_dict(DEFAULT_POLICY)
         self._policy_loaded = False
-        self._scorer = Scorer(self._artifacts, tuple(self._policy.labels), config.providers)
+        self._scorer = Scorer(
+            self._artifacts, tuple(self._policy.labels), config.providers, judge=config.judge
+        )
         self._executor: ThreadPoolExecutor | None = None
         self._queue: asyncio.Queue[_Job] | None = None
         self._slots: asyncio.Semaphore | None = None

@@ -37,9 +37,15 @@ class Scorer:
     """Scores batches in whichever thread calls it, loading a model per thread on first use."""
 
     def __init__(
-        self, artifacts: ModelArtifacts, labels: Sequence[str], providers: Sequence[str] | None
+        self,
+        artifacts: ModelArtifacts,
+        labels: Sequence[str],
+        providers: Sequence[str] | None,
+        *,
+        judge: bool = True,
     ) -> None:
         self._artifacts = artifacts
+        self._judge = judge
         self._labels = tuple(labels)
         self._providers = providers
         self._local = threading.local()
@@ -55,7 +61,7 @@ class Scorer:
         """Load (once per thread) and return this thread's model; raises `ModelError`."""
         model: OnnxModel | None = getattr(self._local, "model", None)
         if model is None:
-            model = OnnxModel(self._artifacts, self._providers)
+            model = OnnxModel(self._artifacts, self._providers, cascade=self._judge)
             with self._lock:
                 self._labels = model.labels
             self._local.model = model
