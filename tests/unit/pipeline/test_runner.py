@@ -15,7 +15,7 @@ from pipeline import (
     Verdict,
 )
 from pipeline.scoring import Scored
-from pipeline.stages.model import OnnxModel
+from pipeline.stages.model import ModelArtifacts, OnnxModel
 
 
 @pytest.fixture
@@ -187,3 +187,18 @@ async def test_score_sync_matches_moderate(runner: ModerationRunner) -> None:
     verdict = await runner.moderate(text)
     assert sync.action == verdict.action
     assert sync.labels == pytest.approx(verdict.labels)
+
+
+@pytest.mark.parametrize("judge", [True, False])
+async def test_judge_setting_reaches_the_model_stage(artifacts: Path, judge: bool) -> None:
+    """`RunnerConfig.judge` (HUB_MODERATION_JUDGE) decides whether the shipped cascade runs."""
+    shipped = OnnxModel(ModelArtifacts(artifacts)).cascade
+    runner = ModerationRunner(RunnerConfig(artifacts_dir=artifacts, judge=judge))
+    await runner.start()
+    try:
+        model = await asyncio.to_thread(runner._scorer.load)
+        assert model.cascade == (shipped if judge else None)
+        verdict = await runner.moderate("send me the verification code you just got")
+        assert verdict.action is not Action.ALLOW
+    finally:
+        await runner.close()
