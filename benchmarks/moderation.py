@@ -111,10 +111,14 @@ def batch_throughput(runner: ModerationRunner, texts: list[str], size: int) -> f
     return len(batches) * size / (time.perf_counter() - started)
 
 
-async def runner_figures(artifacts: Path, texts: list[str], threads: int) -> dict[str, Any]:
+async def runner_figures(
+    artifacts: Path, texts: list[str], threads: int, judge: bool = True
+) -> dict[str, Any]:
     """Async runner: latency one at a time, then throughput with everything in flight."""
     runner = ModerationRunner(
-        RunnerConfig(artifacts_dir=artifacts, threads=threads, max_queue=len(texts) + 1)
+        RunnerConfig(
+            artifacts_dir=artifacts, threads=threads, max_queue=len(texts) + 1, judge=judge
+        )
     )
     await runner.start()
     try:
@@ -162,13 +166,15 @@ started = time.perf_counter()
 from pipeline import ModerationRunner, RunnerConfig
 from pipeline.stages.model import ModelArtifacts, OnnxModel
 imported = time.perf_counter()
-OnnxModel(ModelArtifacts(__import__("pathlib").Path(sys.argv[1])))
+judge = sys.argv[3] == "1"
+OnnxModel(ModelArtifacts(__import__("pathlib").Path(sys.argv[1])), cascade=judge)
 loaded = time.perf_counter()
 import psutil
 
 async def main():
     runner = ModerationRunner(RunnerConfig(artifacts_dir=__import__("pathlib").Path(sys.argv[1]),
-                                           threads=int(sys.argv[2]), max_queue=100_000))
+                                           threads=int(sys.argv[2]), max_queue=100_000,
+                                           judge=judge))
     t = time.perf_counter()
     await runner.start()
     start_s = time.perf_counter() - t
@@ -183,10 +189,12 @@ print(json.dumps({"import_s": imported - started, "load_s": loaded - imported,
 """
 
 
-def footprint(artifacts: Path, texts: list[str], threads: int) -> dict[str, float]:
+def footprint(
+    artifacts: Path, texts: list[str], threads: int, judge: bool = True
+) -> dict[str, float]:
     """Load time and resident memory of the runtime alone, in a fresh interpreter."""
     result = subprocess.run(
-        [sys.executable, "-c", _FOOTPRINT, str(artifacts), str(threads)],
+        [sys.executable, "-c", _FOOTPRINT, str(artifacts), str(threads), "1" if judge else "0"],
         input=json.dumps(texts),
         capture_output=True,
         text=True,
@@ -197,19 +205,20 @@ def footprint(artifacts: Path, texts: list[str], threads: int) -> dict[str, floa
     return figures
 
 
-def run(artifacts: Path, count: int) -> dict[str, Any]:
-    """Every figure, as a JSON-ready dict."""
+def run(artifacts: Path, count: int, judge: bool = True) -> dict[str, Any]:
+    """Every figure, as a JSON-ready dict; `judge=False` runs the first stage alone."""
     texts = messages(count)
     threads = os.cpu_count() or 1
-    cold = footprint(artifacts, texts[:2000], threads)
-    model = OnnxModel(ModelArtifacts(artifacts))
-    runner = ModerationRunner(RunnerConfig(artifacts_dir=artifacts))
+    cold = footprint(artifacts, texts[:2000], threads, judge)
+    model = OnnxModel(ModelArtifacts(artifacts), cascade=judge)
+    runner = ModerationRunner(RunnerConfig(artifacts_dir=artifacts, judge=judge))
     single = single_latency(runner, texts[:3000])
     throughput = {str(n): batch_throughput(runner, texts, n) for n in (1, 8, 32, 64)}
-    async_figures = asyncio.run(runner_figures(artifacts, texts, threads))
+    async_figures = asyncio.run(runner_figures(artifacts, texts, threads, judge))
     teacher = teacher_latency(texts[:500], model)
     return {
         "machine": f"{platform.machine()}, {threads} CPU cores, {platform.python_version()}",
+        "judge": judge and model.cascade is not None,
         "messages": len(texts),
         "model_load_s": cold["load_s"],
         "runtime_import_s": cold["import_s"],
@@ -226,7 +235,7 @@ def run(artifacts: Path, count: int) -> dict[str, Any]:
         "rss_note": f"fresh interpreter: pipeline imported, runner with {threads} threads started, "
         "2000 messages moderated",
         "teacher_int8": teacher,
-        "judge_routed_share": routed_share(artifacts),
+        "judge_routed_share": routed_share(artifacts) if judge else None,
         "artifact_bytes": sum(
             (artifacts / name).stat().st_size
             for name in ("model.onnx", "lexical.npz", "judge.onnx")
@@ -241,8 +250,11 @@ def main() -> None:
     parser.add_argument("--artifacts", type=Path, default=ARTIFACTS)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--messages", type=int, default=6400)
+    parser.add_argument(
+        "--no-judge", action="store_true", help="first stage alone (HUB_MODERATION_JUDGE=false)"
+    )
     args = parser.parse_args()
-    figures = run(args.artifacts, args.messages)
+    figures = run(args.artifacts, args.messages, judge=not args.no_judge)
     print(json.dumps(figures, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
