@@ -4,9 +4,11 @@ Measures, on this machine, with the shipped artifacts: model load time; the pipe
 latency per message (normalize, rules, model, policy; one message at a time, one thread) as
 p50/p95/p99; the async runner's latency one message at a time; throughput in batches of 1, 8,
 32 and 64 (one thread) and through the runner under concurrent load (all threads); resident
-memory of the runtime; the share of messages the cascade's judge rescores (all messages, and
-those with no label: ordinary chat); and, when `models/.cache/teacher.int8.onnx` exists, the int8
-MiniLM-L6 teacher's per-message latency for comparison. Prints the figures and writes them as JSON.
+memory of the runtime; the runner's throughput again on the test messages with no label
+(ordinary chat and harmless look-alikes, which the judge sees less often); the share of
+messages the cascade's judge rescores (all messages, and those with no label); and, when
+`models/.cache/teacher.int8.onnx` exists, the int8 MiniLM-L6 teacher's per-message latency for
+comparison. Prints the figures and writes them as JSON. `--no-judge` runs the first stage alone.
 The messages are the held-out test split, mostly risky text: a harsher mix than real chat.
 """
 
@@ -215,6 +217,9 @@ def run(artifacts: Path, count: int, judge: bool = True) -> dict[str, Any]:
     single = single_latency(runner, texts[:3000])
     throughput = {str(n): batch_throughput(runner, texts, n) for n in (1, 8, 32, 64)}
     async_figures = asyncio.run(runner_figures(artifacts, texts, threads, judge))
+    unlabelled = [text for text, labelled in _rows() if not labelled] or texts
+    unlabelled = [unlabelled[i % len(unlabelled)] for i in range(count)]
+    ordinary = asyncio.run(runner_figures(artifacts, unlabelled, threads, judge))
     teacher = teacher_latency(texts[:500], model)
     return {
         "machine": f"{platform.machine()}, {threads} CPU cores, {platform.python_version()}",
@@ -230,6 +235,7 @@ def run(artifacts: Path, count: int, judge: bool = True) -> dict[str, Any]:
         "runner_p99_ms": async_figures["one_at_a_time"]["p99_ms"],
         "throughput_msgs_per_s": throughput,
         "runner_concurrent_msgs_per_s": async_figures["concurrent_msgs_per_s"],
+        "runner_concurrent_msgs_per_s_unlabelled": ordinary["concurrent_msgs_per_s"],
         "runner_mean_batch": async_figures["mean_batch"],
         "rss_mb": cold["rss_mb"],
         "rss_note": f"fresh interpreter: pipeline imported, runner with {threads} threads started, "

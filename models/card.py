@@ -102,6 +102,17 @@ def _speed(bench: dict[str, Any]) -> list[str]:
             f"| throughput through the async runner, all cores, everything in flight (msg/s) | "
             f"{bench['runner_concurrent_msgs_per_s']:.0f} | >= 2000 (the target) |"
         )
+    if "runner_concurrent_msgs_per_s_unlabelled" in bench:
+        lines.append(
+            "| the same, on the test messages with no label (msg/s) | "
+            f"{bench['runner_concurrent_msgs_per_s_unlabelled']:.0f} |  |"
+        )
+    routed = bench.get("judge_routed_share")
+    if routed:
+        lines.append(
+            f"| share of messages the judge rescores: all / no label | "
+            f"{100 * routed['all']:.1f}% / {100 * routed['no_label']:.1f}% |  |"
+        )
     teacher = bench.get("teacher_int8")
     if teacher:
         lines.append(

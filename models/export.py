@@ -337,6 +337,8 @@ def _training_summary(meta: dict[str, Any], report: dict[str, Any]) -> dict[str,
         "distill_temperature",
         "embed_weight",
         "extra_examples",
+        "judge_examples",
+        "judge_epochs",
         "seconds",
         "teacher_reused",
     )

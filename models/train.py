@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Sizes and schedules. The defaults build the shipped model (teacher, judge, student) in about 45 minutes on 2 cores."""
+    """Sizes and schedules. The defaults build the shipped model (teacher, judge, student) in
+    about 45 minutes on 2 cores."""
 
     data_dir: Path
     out_dir: Path

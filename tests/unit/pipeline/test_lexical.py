@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import onnxruntime as ort  # type: ignore[import-untyped]
 import pytest
+from tokenizers import Tokenizer
 
 from pipeline.stages.lexical import LexicalLoadError, LexicalModel, hashed_counts, vectors
 from pipeline.stages.model import ModelArtifacts, ModelLoadError, OnnxModel
@@ -102,13 +104,50 @@ def test_shipped_model_blends_as_declared(artifacts: Path) -> None:
     meta = json.loads(arts.labels.read_text(encoding="utf-8"))
     weight = float(meta.get("lexical_weight", 0.0))
     texts = ["is it still available?", "[payment_app] pay me on zelle first", ""]
-    blended = OnnxModel(arts).predict(texts)
-    student = OnnxModel(arts, lexical=False).predict(texts)
+    blended = OnnxModel(arts, cascade=False).predict(texts)
+    student = OnnxModel(arts, lexical=False, cascade=False).predict(texts)
     if weight:
         lexical = LexicalModel(arts.lexical, tuple(meta["labels"])).predict(texts)
         np.testing.assert_allclose(blended, (1 - weight) * student + weight * lexical, atol=1e-6)
     else:
         np.testing.assert_allclose(blended, student)
+
+
+def test_shipped_cascade_mixes_as_declared(artifacts: Path) -> None:
+    """Messages in the declared band get `(1 - w) * first + w * judge`; the others keep the
+    first stage's scores."""
+    arts = ModelArtifacts(artifacts)
+    model = OnnxModel(arts)
+    if model.cascade is None:
+        assert not json.loads(arts.labels.read_text(encoding="utf-8")).get("cascade")
+        return
+    texts = [
+        "is it still available?",
+        "[payment_app] pay me on zelle first",
+        "you'll regret this, i know where you park",
+        "ok",
+        "[link] confirm your payment here to receive the money",
+    ]
+    first = OnnxModel(arts, cascade=False).predict(texts)
+    routed = model.cascade.route(first)
+    tok = Tokenizer.from_file(str(arts.tokenizer))
+    tok.no_padding()
+    tok.enable_truncation(model.max_length)
+    judge = ort.InferenceSession(str(arts.judge), providers=["CPUExecutionProvider"])
+    # Like the runtime: the routed rows only, sorted by length, padded to the longest. (Dynamic
+    # int8 quantizes activations per batch, so a row's scores depend a little on its batch.)
+    index = sorted(np.flatnonzero(routed), key=lambda i: len(tok.encode(texts[i]).ids))
+    judged = np.zeros_like(first)
+    if index:
+        rows = [tok.encode(texts[i]).ids for i in index]
+        ids = np.zeros((len(rows), max(map(len, rows))), dtype=np.int64)
+        for r, row in enumerate(rows):
+            ids[r, : len(row)] = row
+        feeds = {"input_ids": ids, "attention_mask": (ids != 0).astype(np.int64)}
+        judged[index] = 1.0 / (1.0 + np.exp(-judge.run(["logits"], feeds)[0]))
+    w = model.cascade.weight
+    want = np.where(routed[:, None], (1 - w) * first + w * judged, first)
+    np.testing.assert_allclose(model.predict(texts), want, atol=1e-5)
 
 
 def test_declared_lexical_weights_must_exist(artifacts: Path, tmp_path: Path) -> None:
@@ -123,4 +162,5 @@ def test_declared_lexical_weights_must_exist(artifacts: Path, tmp_path: Path) ->
     (tmp_path / "labels.json").write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ModelLoadError):
         OnnxModel(ModelArtifacts(tmp_path))
-    assert OnnxModel(ModelArtifacts(tmp_path), lexical=False).predict(["hi"]).shape == (1, 4)
+    model = OnnxModel(ModelArtifacts(tmp_path), lexical=False, cascade=False)
+    assert model.predict(["hi"]).shape == (1, 4)
