@@ -146,18 +146,9 @@ def export(config: ExportConfig) -> dict[str, Any]:
     truth = train.targets([r.labels for r in val]).numpy()
     hard = np.array([r.hard for r in val], dtype=bool)
 
-    work = config.run_dir / "onnx"
-    work.mkdir(parents=True, exist_ok=True)
-    fp32, int8 = work / "model.fp32.onnx", work / "model.int8.onnx"
-    to_onnx(model, fp32, max_length)
-    drift = check_parity(model, session(fp32), val_ids[:64])
-    quantize(fp32, int8)
-    probs32 = onnx_probs(session(fp32), val_ids)
-    probs8 = onnx_probs(session(int8), val_ids)
-    f1_32 = macro_f1(truth, probs32, tune_thresholds(truth, probs32, hard))
-    f1_8 = macro_f1(truth, probs8, tune_thresholds(truth, probs8, hard))
-    if f1_32 - f1_8 > config.max_int8_f1_drop:
-        raise ExportError(f"int8 loses {100 * (f1_32 - f1_8):.2f} macro-F1 points on validation")
+    int8, probs8, drift, f1_32, f1_8 = checked_int8(
+        model, "model", config, max_length, val_ids, truth, hard
+    )
 
     lexical_path = config.run_dir / "lexical.npz"
     lexical_fit = lexical.fit(read(config.data_dir, "train"), lexical_path)
@@ -214,6 +205,35 @@ def export(config: ExportConfig) -> dict[str, Any]:
     return report
 
 
+def checked_int8(
+    model: torch.nn.Module,
+    name: str,
+    config: ExportConfig,
+    max_length: int,
+    val_ids: list[list[int]],
+    truth: np.ndarray,
+    hard: np.ndarray,
+) -> tuple[Path, np.ndarray, float, float, float]:
+    """`model` as fp32 then int8 ONNX under run_dir/onnx, with the parity check and the int8
+    macro-F1 gate on validation; returns the int8 file, its validation probabilities, the
+    logit drift and both validation macro-F1s."""
+    work = config.run_dir / "onnx"
+    work.mkdir(parents=True, exist_ok=True)
+    fp32, int8 = work / f"{name}.fp32.onnx", work / f"{name}.int8.onnx"
+    to_onnx(model, fp32, max_length)
+    drift = check_parity(model, session(fp32), val_ids[:64])
+    quantize(fp32, int8)
+    probs32 = onnx_probs(session(fp32), val_ids)
+    probs8 = onnx_probs(session(int8), val_ids)
+    f1_32 = macro_f1(truth, probs32, tune_thresholds(truth, probs32, hard))
+    f1_8 = macro_f1(truth, probs8, tune_thresholds(truth, probs8, hard))
+    if f1_32 - f1_8 > config.max_int8_f1_drop:
+        raise ExportError(
+            f"int8 {name} loses {100 * (f1_32 - f1_8):.2f} macro-F1 points on validation"
+        )
+    return int8, probs8, drift, f1_32, f1_8
+
+
 def _judge(
     config: ExportConfig,
     weights: Path,
@@ -227,17 +247,9 @@ def _judge(
 
     judge = nets.teacher(len(LABELS))
     judge.load_state_dict(torch.load(weights, weights_only=True))
-    fp32 = config.run_dir / "onnx" / "judge.fp32.onnx"
-    int8 = config.run_dir / "onnx" / "judge.int8.onnx"
-    to_onnx(judge.eval(), fp32, max_length)
-    drift = check_parity(judge, session(fp32), val_ids[:64])
-    quantize(fp32, int8)
-    probs32 = onnx_probs(session(fp32), val_ids)
-    probs8 = onnx_probs(session(int8), val_ids)
-    f1_32 = macro_f1(truth, probs32, tune_thresholds(truth, probs32, hard))
-    f1_8 = macro_f1(truth, probs8, tune_thresholds(truth, probs8, hard))
-    if f1_32 - f1_8 > config.max_int8_f1_drop:
-        raise ExportError(f"int8 judge loses {100 * (f1_32 - f1_8):.2f} macro-F1 points")
+    int8, probs8, drift, f1_32, f1_8 = checked_int8(
+        judge.eval(), "judge", config, max_length, val_ids, truth, hard
+    )
     report = {
         "judge_parity_max_abs_logit_drift": drift,
         "judge_val_macro_f1_fp32": f1_32,
