@@ -129,11 +129,11 @@ class Cascade:
 
 
 _LEXICAL: dict[tuple[Path, tuple[str, ...]], LexicalModel] = {}
-_LEXICAL_LOCK = threading.Lock()
+_SHARED_LOCK = threading.Lock()
 
 
 def _shared_lexical(path: Path, labels: tuple[str, ...]) -> LexicalModel:
-    with _LEXICAL_LOCK:
+    with _SHARED_LOCK:
         key = (path.resolve(), labels)
         model = _LEXICAL.get(key)
         if model is None:
@@ -158,7 +158,7 @@ def _session(path: Path, providers: Sequence[str] | None) -> ort.InferenceSessio
 def _shared_judge(path: Path, providers: Sequence[str] | None) -> ort.InferenceSession:
     chosen = tuple(select_providers(providers))
     stat = path.stat()  # a missing file is an OSError here, whatever the cache holds
-    with _LEXICAL_LOCK:
+    with _SHARED_LOCK:
         key = (path.resolve(), stat.st_mtime_ns, stat.st_size, chosen)
         session = _JUDGES.get(key)
         if session is None:
