@@ -44,8 +44,11 @@ CASCADE_LOWS = (0.02, 0.05, 0.1, 0.15, 0.2)
 CASCADE_HIGHS = (0.5, 0.6, 0.7, 0.8, 0.9)
 CASCADE_WEIGHTS = (0.5, 0.75, 1.0)
 # At most this share of validation's messages may go to the judge. Validation is mostly risky
-# or risky-looking text; ordinary chat is routed far less (the benchmark measures it).
-MAX_ROUTED = 0.3
+# or risky-looking text; ordinary chat is routed far less (the benchmark measures it). A speed
+# budget: with 0.3 (27% of validation routed) the runner managed 1,829 msgs/s on the benchmark's
+# test-split mix, short of the 2,000 target; with 0.2, 2,218, for 0.26 points of validation
+# macro-F1 (0.9054 -> 0.9028).
+MAX_ROUTED = 0.2
 
 
 class ExportError(Exception):
@@ -61,6 +64,7 @@ class ExportConfig:
     artifacts_dir: Path
     teacher_out: Path | None = None  # also export the int8 teacher here (benchmarks)
     cascade: bool = True  # use run_dir/judge.pt when it exists
+    max_routed: float = MAX_ROUTED
     max_int8_f1_drop: float = MAX_INT8_F1_DROP
     blend_weights: tuple[float, ...] = BLEND_WEIGHTS
 
@@ -167,7 +171,7 @@ def export(config: ExportConfig) -> dict[str, Any]:
         judge_int8, judge_probs, cascade_report = _judge(
             config, judge_path, max_length, val_ids, truth, hard
         )
-        cascade_report.update(choose_cascade(truth, hard, blended, judge_probs))
+        cascade_report.update(choose_cascade(truth, hard, blended, judge_probs, config.max_routed))
         if cascade_report["used"]:
             final = apply_cascade(blended, judge_probs, cascade_report["cascade"])
     thresholds = tune_thresholds(truth, final, hard)
@@ -268,16 +272,20 @@ def apply_cascade(first: np.ndarray, judged: np.ndarray, cascade: dict[str, floa
 
 
 def choose_cascade(
-    truth: np.ndarray, hard: np.ndarray, first: np.ndarray, judged: np.ndarray
+    truth: np.ndarray,
+    hard: np.ndarray,
+    first: np.ndarray,
+    judged: np.ndarray,
+    max_routed: float = MAX_ROUTED,
 ) -> dict[str, Any]:
-    """The validation-best band and weight within `MAX_ROUTED`; unused unless it beats the
-    first stage alone."""
+    """The validation-best band and weight routing at most `max_routed` of validation's
+    messages; unused unless it beats the first stage alone."""
     alone = macro_f1(truth, first, tune_thresholds(truth, first, hard))
     best: tuple[float, float, dict[str, float]] | None = None
     for low in CASCADE_LOWS:
         for high in CASCADE_HIGHS:
             routed = float(((first >= low) & (first < high)).any(axis=1).mean())
-            if routed > MAX_ROUTED:
+            if routed > max_routed:
                 continue
             for weight in CASCADE_WEIGHTS:
                 cascade = {"low": low, "high": high, "weight": weight}
