@@ -30,6 +30,7 @@ from models import lexical, train
 from models.data.corpus import LABELS, model_text, read
 from models.metrics import macro_f1, tune_thresholds
 from pipeline.stages.lexical import LexicalModel
+from pipeline.stages.model import Cascade
 from pipeline.stages.policy import DEFAULT_POLICY
 
 log = logging.getLogger(__name__)
@@ -263,8 +264,9 @@ def _judge(
 
 
 def apply_cascade(first: np.ndarray, judged: np.ndarray, cascade: dict[str, float]) -> np.ndarray:
-    """What the runtime computes (`pipeline.stages.model.Cascade`), on precomputed scores."""
-    routed = ((first >= cascade["low"]) & (first < cascade["high"])).any(axis=1)
+    """What the runtime computes, on precomputed scores (routing by the runtime's own
+    `Cascade.route`)."""
+    routed = Cascade(**cascade).route(first)
     out = first.copy()
     w = cascade["weight"]
     out[routed] = (1.0 - w) * first[routed] + w * judged[routed]
@@ -284,7 +286,7 @@ def choose_cascade(
     best: tuple[float, float, dict[str, float]] | None = None
     for low in CASCADE_LOWS:
         for high in CASCADE_HIGHS:
-            routed = float(((first >= low) & (first < high)).any(axis=1).mean())
+            routed = float(Cascade(low, high, 1.0).route(first).mean())
             if routed > max_routed:
                 continue
             for weight in CASCADE_WEIGHTS:
