@@ -5,6 +5,9 @@ queue whenever a worker thread is free: under load, the messages that arrived wh
 batch ran form the next batch (up to `max_batch`, waiting at most `max_wait_ms` for stragglers
 once a burst is under way; a lone message never waits). Inference runs in the thread pool, never
 on the event loop. A full queue raises `PipelineOverloaded` at once.
+
+`start()` tunes glibc's allocator for the process (`pipeline/memory.py`): large blocks stay
+mapped, and the memory that loading freed goes back to the OS once the sessions are up.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.memory import keep_large_blocks_mapped, release_freed_memory
 from pipeline.scoring import Scored, Scorer
 from pipeline.stages.context import ContextEntry, ContextStore, InMemoryContextStore, apply_context
 from pipeline.stages.model import ModelArtifacts, ModelError
@@ -101,6 +105,7 @@ class ModerationRunner:
         """Load the model in the worker threads and warm up; on failure go rules-only."""
         loop = asyncio.get_running_loop()
         threads = max(1, self._config.threads)
+        keep_large_blocks_mapped()  # see pipeline/memory.py: per-batch buffers are freed for real
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="moderation")
         self._policy = await loop.run_in_executor(self._executor, self._load_policy)
         barrier = threading.Barrier(threads)
@@ -110,6 +115,8 @@ class ModerationRunner:
         except ModelError:
             self._scorer.model_failed = True
             log.critical("ALARM moderation model failed to load; running rules-only", exc_info=True)
+        # Loading freed more than it keeps (parsed protobufs, graph copies): give it back.
+        await asyncio.to_thread(release_freed_memory)
         self._queue = asyncio.Queue()
         self._slots = asyncio.Semaphore(threads)
         self._batcher = asyncio.create_task(self._batch_loop(), name="moderation-batcher")

@@ -2,8 +2,9 @@
 judge for the messages they are unsure of (a cascade).
 
 One `OnnxModel` per worker thread: each holds a single-threaded onnxruntime session (several
-threads each running one small session beat one session fighting over cores), and its own
-tokenizer. Batches are padded to their longest message, not to a fixed length.
+threads each running one small session beat one session fighting over cores). The tokenizer is
+read-only once configured and shared by every thread (one copy is about 5 MB). Batches are padded
+to their longest message, not to a fixed length.
 
 When the artifacts ship `lexical.npz` (`labels.json` gives its `lexical_weight`), the
 probabilities are `(1 - w) * student + w * lexical` (see `lexical.py`); the lexical weights are
@@ -142,6 +143,24 @@ def _shared_lexical(path: Path, labels: tuple[str, ...]) -> LexicalModel:
 
 
 _JUDGES: dict[tuple[Path, int, int, tuple[str, ...]], ort.InferenceSession] = {}
+_TOKENIZERS: dict[tuple[Path, int, int, int], Tokenizer] = {}
+
+
+def _shared_tokenizer(path: Path, max_length: int) -> Tokenizer:
+    stat = path.stat()
+    with _SHARED_LOCK:
+        key = (path.resolve(), stat.st_mtime_ns, stat.st_size, max_length)
+        tokenizer = _TOKENIZERS.get(key)
+        if tokenizer is None:
+            try:
+                tokenizer = Tokenizer.from_file(str(path))
+            except Exception as exc:  # tokenizers raises a bare Exception
+                raise ValueError(f"unreadable tokenizer {path.name}: {exc}") from exc
+            # Configured once, before any thread sees it: `encode` only reads it afterwards.
+            tokenizer.no_padding()
+            tokenizer.enable_truncation(max_length)
+            _TOKENIZERS[key] = tokenizer
+        return tokenizer
 
 
 def _session(path: Path, providers: Sequence[str] | None) -> ort.InferenceSession:
@@ -204,12 +223,10 @@ class OnnxModel:
             self._judge = (
                 _shared_judge(artifacts.judge, providers) if self.cascade is not None else None
             )
-            self._tokenizer = Tokenizer.from_file(str(artifacts.tokenizer))
+            self._tokenizer = _shared_tokenizer(artifacts.tokenizer, self.max_length)
             self._session = _session(artifacts.model, providers)
         except _LOAD_ERRORS as exc:
             raise ModelLoadError(f"cannot load the model in {artifacts.root}: {exc}") from exc
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(self.max_length)
         self._inputs = {i.name for i in self._session.get_inputs()}
         if not {"input_ids", "attention_mask"} <= self._inputs:
             raise ModelLoadError(f"unexpected model inputs {sorted(self._inputs)}")
