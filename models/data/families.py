@@ -27,7 +27,6 @@ from models.data import (
     templates_fine,
     templates_off,
     templates_scam,
-    train_only_abusethird,
     train_only_contrast,
     train_only_finemore,
     train_only_harassment,
@@ -40,8 +39,6 @@ from models.data import (
     train_only_ordinary,
     train_only_refuse,
     train_only_riskmore,
-    train_only_riskthird,
-    train_only_safethird,
     train_only_scam,
     train_only_scamoff,
     train_only_spam,
@@ -69,9 +66,6 @@ _TRAIN_ONLY = (
     train_only_harassmore,
     train_only_finemore,
     train_only_scamoff,
-    train_only_safethird,
-    train_only_abusethird,
-    train_only_riskthird,
 )
 
 

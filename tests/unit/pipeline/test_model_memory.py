@@ -4,6 +4,7 @@ that loading freed handed back to the OS."""
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]
@@ -20,6 +21,17 @@ def test_models_of_one_artifacts_folder_share_one_tokenizer(artifacts: Path) -> 
     assert first._tokenizer is second._tokenizer
     assert first._session is not second._session
     assert first.encode(["a b c"])[0].shape == (1, 5)  # [CLS] a b c [SEP]: no padding
+
+
+def test_the_shared_tokenizer_encodes_the_same_from_many_threads(artifacts: Path) -> None:
+    models = [OnnxModel(ModelArtifacts(artifacts), cascade=False) for _ in range(4)]
+    texts = [
+        f"message {i}: is the bike {'still ' * (i % 7)}available at {i} pm?" for i in range(400)
+    ]
+    expected = [models[0].encode([text])[0].tolist() for text in texts]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda i: models[i % 4].encode([texts[i]])[0].tolist(), range(400)))
+    assert got == expected
 
 
 def test_a_changed_tokenizer_file_is_read_again(artifacts: Path, tmp_path: Path) -> None:
