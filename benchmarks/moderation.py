@@ -145,9 +145,9 @@ async def runner_figures(
 
 
 def minilm_file(artifacts: Path) -> Path | None:
-    """An int8 MiniLM-L6: the teacher from a local training run, else the shipped judge (the same
-    network, fine-tuned on more data), so that a fresh checkout measures it too."""
-    for path in (TEACHER, artifacts / "judge.onnx"):
+    """An int8 MiniLM-L6: the shipped judge, else the teacher of a local training run (the same
+    network); also a gauge of the machine's speed from run to run."""
+    for path in (artifacts / "judge.onnx", TEACHER):
         if path.exists():
             return path
     return None
