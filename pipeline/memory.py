@@ -9,7 +9,7 @@ Two things make a Python process that runs onnxruntime keep far more resident th
   come from the heap, where a free rarely returns anything. `keep_large_blocks_mapped()` pins the
   threshold at glibc's own starting value, 128 kB, so large blocks are mapped and unmapped.
 
-Measured in benchmarks/README.md: about 190 MB down to under 150 MB with the judge. Both are
+Measured in benchmarks/README.md: with the judge, from about 220 MB to about 149 MB. Both are
 process-wide settings of the C library, harmless to the rest of the hub (which allocates few blocks
 that large). Elsewhere than on glibc both do nothing and return False.
 """

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -129,38 +130,44 @@ class Cascade:
         return np.asarray(inside.any(axis=1), dtype=np.bool_)
 
 
-_LEXICAL: dict[tuple[Path, tuple[str, ...]], LexicalModel] = {}
 _SHARED_LOCK = threading.Lock()
+_SHARED: dict[tuple[object, ...], object] = {}
+_T = TypeVar("_T")
+
+
+def _shared(kind: type[_T], path: Path, variant: tuple[object, ...], load: Callable[[], _T]) -> _T:
+    """One read-only object per file (path, mtime, size) and variant, loaded once for every
+    thread: a rewritten file is loaded again. A missing file is an OSError, whatever is cached."""
+    stat = path.stat()
+    key = (kind, path.resolve(), stat.st_mtime_ns, stat.st_size, *variant)
+    with _SHARED_LOCK:
+        value = _SHARED.get(key)
+        if value is None:
+            value = _SHARED[key] = load()
+        return cast(_T, value)
 
 
 def _shared_lexical(path: Path, labels: tuple[str, ...]) -> LexicalModel:
-    with _SHARED_LOCK:
-        key = (path.resolve(), labels)
-        model = _LEXICAL.get(key)
-        if model is None:
-            model = _LEXICAL[key] = LexicalModel(path, labels)
-        return model
+    return _shared(LexicalModel, path, labels, lambda: LexicalModel(path, labels))
 
 
-_JUDGES: dict[tuple[Path, int, int, tuple[str, ...]], ort.InferenceSession] = {}
-_TOKENIZERS: dict[tuple[Path, int, int, int], Tokenizer] = {}
+def _shared_judge(path: Path, providers: Sequence[str] | None) -> ort.InferenceSession:
+    chosen = tuple(select_providers(providers))
+    return _shared(ort.InferenceSession, path, chosen, lambda: _session(path, chosen))
 
 
 def _shared_tokenizer(path: Path, max_length: int) -> Tokenizer:
-    stat = path.stat()
-    with _SHARED_LOCK:
-        key = (path.resolve(), stat.st_mtime_ns, stat.st_size, max_length)
-        tokenizer = _TOKENIZERS.get(key)
-        if tokenizer is None:
-            try:
-                tokenizer = Tokenizer.from_file(str(path))
-            except Exception as exc:  # tokenizers raises a bare Exception
-                raise ValueError(f"unreadable tokenizer {path.name}: {exc}") from exc
-            # Configured once, before any thread sees it: `encode` only reads it afterwards.
-            tokenizer.no_padding()
-            tokenizer.enable_truncation(max_length)
-            _TOKENIZERS[key] = tokenizer
+    def load() -> Tokenizer:
+        try:
+            tokenizer = Tokenizer.from_file(str(path))
+        except Exception as exc:  # tokenizers raises a bare Exception
+            raise ValueError(f"unreadable tokenizer {path.name}: {exc}") from exc
+        # Configured once, before any thread sees it: `encode` only reads it afterwards.
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_length)
         return tokenizer
+
+    return _shared(Tokenizer, path, (max_length,), load)
 
 
 def _session(path: Path, providers: Sequence[str] | None) -> ort.InferenceSession:
@@ -172,17 +179,6 @@ def _session(path: Path, providers: Sequence[str] | None) -> ort.InferenceSessio
     return ort.InferenceSession(
         str(path), sess_options=options, providers=select_providers(providers)
     )
-
-
-def _shared_judge(path: Path, providers: Sequence[str] | None) -> ort.InferenceSession:
-    chosen = tuple(select_providers(providers))
-    stat = path.stat()  # a missing file is an OSError here, whatever the cache holds
-    with _SHARED_LOCK:
-        key = (path.resolve(), stat.st_mtime_ns, stat.st_size, chosen)
-        session = _JUDGES.get(key)
-        if session is None:
-            session = _JUDGES[key] = _session(path, chosen)
-        return session
 
 
 def select_providers(requested: Sequence[str] | None = None) -> list[str]:
