@@ -7,7 +7,9 @@ Phrasings come from three places:
 - `train_only_<group>.py`: phrasings written later from the concept names, the label definitions
   and a few training phrasings only, with the held-out phrasings out of view. They never reach
   test, which stays exactly what it was (the generator draws each split from that split's
-  families only); one in `LATER_VAL_EVERY` goes to validation, the rest to train. One that shares
+  families only); one in `LATER_VAL_EVERY` goes to validation, the rest to train, except in a
+  module that sets `VALIDATION = False`, which is all training (so that adding data leaves
+  validation, and the thresholds tuned on it, comparable with the last model's). One that shares
   most of its words with a held-out phrasing (`NEAR_DUPLICATE`) is dropped: written blind, a few
   still came out close; so is a training one close to a later validation one.
 
@@ -28,20 +30,26 @@ from models.data import (
     templates_off,
     templates_scam,
     train_only_contrast,
+    train_only_fineextra,
     train_only_finemore,
+    train_only_harassextra,
     train_only_harassment,
     train_only_harassmore,
     train_only_hard,
     train_only_langfine,
     train_only_langrisk,
     train_only_off,
+    train_only_offextra,
     train_only_offmore,
+    train_only_offneg,
     train_only_ordinary,
     train_only_refuse,
     train_only_riskmore,
     train_only_scam,
+    train_only_scamextra,
     train_only_scamoff,
     train_only_spam,
+    train_only_spamextra,
 )
 
 Concept = tuple[str, tuple[str, ...], bool, tuple[str, ...]]
@@ -66,6 +74,13 @@ _TRAIN_ONLY = (
     train_only_harassmore,
     train_only_finemore,
     train_only_scamoff,
+    # Training only, no validation share (VALIDATION = False):
+    train_only_offneg,
+    train_only_fineextra,
+    train_only_offextra,
+    train_only_harassextra,
+    train_only_spamextra,
+    train_only_scamextra,
 )
 
 
@@ -123,11 +138,13 @@ def _families() -> tuple[Family, ...]:
             if concept not in kinds:
                 raise ValueError(f"training-only phrasings for unknown concept {concept!r}")
             labels, hard = kinds[concept]
+            validates = getattr(module, "VALIDATION", True)
             for index, template in enumerate(phrasings):
                 if template in known or held_out.near(template):
                     continue
                 known.add(template)
-                split = "val" if index % LATER_VAL_EVERY == LATER_VAL_EVERY - 1 else "train"
+                to_val = validates and index % LATER_VAL_EVERY == LATER_VAL_EVERY - 1
+                split = "val" if to_val else "train"
                 name = f"{concept}/{module.__name__.rsplit('_', 1)[-1]}{index}"
                 later.append(Family(name, concept, labels, split, template, hard))
     # A later training phrasing close to a later validation one would leak into validation.

@@ -1,3 +1,5 @@
+from types import ModuleType
+
 from models.data.corpus import sms_split
 from models.data.families import FAMILIES
 from models.data.synthetic import generate
@@ -52,7 +54,9 @@ def test_later_phrasings_never_reach_test_and_some_validate() -> None:
     later = [f for f in FAMILIES if f.name not in cycled]
     assert later, "no later phrasings"
     assert {f.split for f in later} == {"train", "val"}
-    val_share = sum(f.split == "val" for f in later) / len(later)
+    strict = _training_only_suffixes(families)
+    validating = [f for f in later if _suffix(f.name) not in strict]
+    val_share = sum(f.split == "val" for f in validating) / len(validating)
     assert 1 / (2 * families.LATER_VAL_EVERY) < val_share < 2 / families.LATER_VAL_EVERY
     cycled_count = sum(len(c[3]) for c in families.concepts())
     assert len(cycled) == cycled_count
@@ -87,3 +91,33 @@ def test_no_test_vocabulary_in_training_or_validation_phrasings() -> None:
         for word in unseen:
             pattern = r"(?<!\w)" + re.escape(word) + r"(?!\w)"
             assert not re.search(pattern, family.template.lower()), (family.name, word)
+
+
+def _suffix(name: str) -> str:
+    return name.rsplit("/", 1)[1].rstrip("0123456789")
+
+
+def _training_only_suffixes(families: ModuleType) -> set[str]:
+    modules = families._TRAIN_ONLY
+    return {m.__name__.rsplit("_", 1)[-1] for m in modules if not getattr(m, "VALIDATION", True)}
+
+
+def test_modules_without_validation_add_to_training_only() -> None:
+    from models.data import families
+
+    strict = _training_only_suffixes(families)
+    assert strict, "no training-only module without validation share"
+    later = [f for f in FAMILIES if not f.name.rsplit("/", 1)[1].isdigit()]
+    theirs = [f for f in later if _suffix(f.name) in strict]
+    assert theirs
+    assert {f.split for f in theirs} == {"train"}
+    # Validation is what it would be without them.
+    kept = tuple(m for m in families._TRAIN_ONLY if getattr(m, "VALIDATION", True))
+    original = families._TRAIN_ONLY
+    try:
+        families._TRAIN_ONLY = kept
+        without = families._families()
+    finally:
+        families._TRAIN_ONLY = original
+    assert [f for f in without if f.split == "val"] == [f for f in FAMILIES if f.split == "val"]
+    assert [f for f in without if f.split == "test"] == [f for f in FAMILIES if f.split == "test"]
