@@ -175,6 +175,10 @@ def _session(path: Path, providers: Sequence[str] | None) -> ort.InferenceSessio
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    # Memory patterns are planned per input shape; with dynamic batch and sequence axes every new
+    # shape kept another plan's buffers resident (about 5 MB over 2,000 messages).
+    # Measured with the smaller token cache in `lexical.py`: runtime RSS 155-158 -> 146-150 MB.
+    options.enable_mem_pattern = False
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(
         str(path), sess_options=options, providers=select_providers(providers)
