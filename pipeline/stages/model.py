@@ -131,20 +131,24 @@ class Cascade:
 
 
 _SHARED_LOCK = threading.Lock()
-_SHARED: dict[tuple[object, ...], object] = {}
+# (kind, resolved path, *variant) -> ((mtime_ns, size), object): one version per file and variant.
+_SHARED: dict[tuple[object, ...], tuple[tuple[int, int], object]] = {}
 _T = TypeVar("_T")
 
 
 def _shared(kind: type[_T], path: Path, variant: tuple[object, ...], load: Callable[[], _T]) -> _T:
-    """One read-only object per file (path, mtime, size) and variant, loaded once for every
-    thread: a rewritten file is loaded again. A missing file is an OSError, whatever is cached."""
+    """One read-only object per file and variant, loaded once for every thread. A rewritten file
+    (new mtime or size) is loaded again and replaces the old version in the cache, which lives on
+    only as long as the models already holding it. A missing file is an OSError, whatever is
+    cached."""
     stat = path.stat()
-    key = (kind, path.resolve(), stat.st_mtime_ns, stat.st_size, *variant)
+    key = (kind, path.resolve(), *variant)
+    version = (stat.st_mtime_ns, stat.st_size)
     with _SHARED_LOCK:
-        value = _SHARED.get(key)
-        if value is None:
-            value = _SHARED[key] = load()
-        return cast(_T, value)
+        cached = _SHARED.get(key)
+        if cached is None or cached[0] != version:
+            cached = _SHARED[key] = (version, load())
+        return cast(_T, cached[1])
 
 
 def _shared_lexical(path: Path, labels: tuple[str, ...]) -> LexicalModel:

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]
 import pytest
+from tokenizers import Tokenizer
 
 from pipeline import ModerationRunner, RunnerConfig
 from pipeline.memory import release_freed_memory
+from pipeline.stages import model as model_stage
 from pipeline.stages.model import ModelArtifacts, ModelLoadError, OnnxModel
 
 
@@ -41,6 +43,10 @@ def test_a_changed_tokenizer_file_is_read_again(artifacts: Path, tmp_path: Path)
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     after = OnnxModel(ModelArtifacts(tmp_path / "a"), cascade=False)
     assert before._tokenizer is not after._tokenizer
+    # The old version is not kept beside the new one: reloading rewritten artifacts does not grow.
+    cached = [k for k in model_stage._SHARED if (tmp_path / "a") in Path(str(k[1])).parents]
+    assert len([k for k in cached if k[0] is Tokenizer]) == 1
+    assert OnnxModel(ModelArtifacts(tmp_path / "a"), cascade=False)._tokenizer is after._tokenizer
 
 
 def test_a_corrupt_tokenizer_is_a_load_error(artifacts: Path, tmp_path: Path) -> None:
