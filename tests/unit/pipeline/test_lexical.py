@@ -68,10 +68,17 @@ def test_training_and_runtime_agree(tmp_path: Path) -> None:
     model = LexicalModel(path, LABELS)
     texts = [model_text(r.text) for r in rows[:50]] + [""]
     got = model.predict(texts)
-    # The same features, scored as the fitted logistic regressions define it.
-    indices, values, pointers = vectors(texts, model.idf)
-    x = csr_matrix((values, indices, pointers), shape=(len(texts), len(model.idf)))
-    expected = 1.0 / (1.0 + np.exp(-(x @ model.coef + model.intercept)))
+    # The same features, scored as the fitted logistic regressions define it, on dense weights
+    # rebuilt from the file (the runtime keeps them compact).
+    with np.load(path) as data:
+        idf = np.zeros(int(data["buckets"]), dtype=np.float32)
+        coef = np.zeros((len(idf), len(LABELS)), dtype=np.float32)
+        idf[data["index"]] = data["idf"]
+        coef[data["index"]] = data["coef"]
+        intercept = data["intercept"]
+    indices, values, pointers = vectors(texts, idf)
+    x = csr_matrix((values, indices, pointers), shape=(len(texts), len(idf)))
+    expected = 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
     np.testing.assert_allclose(got, expected, atol=1e-5)
     # It learned something: training messages score their own labels higher than others.
     truth = np.array([[name in r.labels for name in LABELS] for r in rows[:50]])
@@ -97,6 +104,17 @@ def test_loading_refuses_bad_files(tmp_path: Path) -> None:
     assert LexicalModel(good, LABELS).predict(["hi"]).shape == (1, 4)
     with pytest.raises(LexicalLoadError):
         LexicalModel(good, ("spam",))
+    for broken in (
+        {"buckets": np.asarray(12)},  # not a power of two
+        {"index": np.asarray([1, 16], dtype=np.int32)},  # outside the buckets
+        {"index": np.asarray([3, 3], dtype=np.int32)},  # a bucket twice
+        {"coef": np.ones((3, 4), dtype=np.float32)},  # weights that do not fit the index
+    ):
+        with np.load(good) as data:
+            fields = {key: data[key] for key in data.files}
+        np.savez(tmp_path / "broken.npz", **(fields | broken))
+        with pytest.raises(LexicalLoadError):
+            LexicalModel(tmp_path / "broken.npz", LABELS)
 
 
 def test_shipped_model_blends_as_declared(artifacts: Path) -> None:
