@@ -97,10 +97,18 @@ _SPACED_LETTERS = re.compile(r"(?<!\w)(?:[a-z][ .\-_*]){3,}[a-z](?!\w)")
 _DOT = re.compile(
     r"\s*[\[({]?\s*\b(?:dot|d0t)\b\s*[\])}]?\s*(com|net|org|co|io|me|us|uk|de|fr|es|ca|info)\b"
 )
+_MAIL_PROVIDERS = r"gmail|yahoo|hotmail|outlook|icloud|aol|proton\w*|gmx"
+# "name [at] host.com" and "name @ host.com" are addresses. So is "name at host.com" when the
+# host is a mail provider or looks like one ("hotmaiil"), or when the name looks like a handle
+# (a letter, then a digit, "_", "." or "+" somewhere). Otherwise a plain "at" is English
+# ("register at cheapwatches4u.com", "compare at site.net"): a link, not an e-mail, left alone.
 _AT = re.compile(
-    r"(\w)\s*(?:[\[({]\s*(?:at|@)\s*[\])}]|\s\bat\b\s|\s@\s)\s*"
-    r"(gmail|yahoo|hotmail|outlook|icloud|aol|proton\w*|gmx|[\w-]+\.(?:com|net|org))"
+    r"(\w)\s*(?:[\[({]\s*(?:at|@)\s*[\])}]|\s@\s)\s*"
+    rf"({_MAIL_PROVIDERS}|[\w-]+\.(?:com|net|org))"
+    rf"|(?<![\w.+$-])([^\W\d_](?:[\w.+-]*\w)?)\s+at\s+({_MAIL_PROVIDERS}|[\w-]+\.(?:com|net|org))\b"
 )
+_MAIL_LIKE = re.compile(rf"^(?:{_MAIL_PROVIDERS})$|m+a+i*l")
+_HANDLE = re.compile(r"[\d_.+]")
 _REPEATS = re.compile(r"([^\W\d_])\1{3,}")
 _SPACES = re.compile(r"\s+")
 
@@ -114,9 +122,18 @@ def normalize(text: str) -> str:
     text = _SPELLED.sub(_spelled_digits, text)
     text = _DIGIT_GROUPS.sub(_join_digit_groups, text)
     text = _DOT.sub(r".\1", text)
-    text = _AT.sub(r"\1@\2", text)
+    text = _AT.sub(_rebuild_address, text)
     text = _REPEATS.sub(r"\1\1\1", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _rebuild_address(match: re.Match[str]) -> str:
+    if match.group(1):
+        return f"{match.group(1)}@{match.group(2)}"
+    name, host = match.group(3, 4)
+    if _MAIL_LIKE.search(host) or _HANDLE.search(name):
+        return f"{name}@{host}"
+    return match.group(0)
 
 
 def _fold_mixed_script(match: re.Match[str]) -> str:

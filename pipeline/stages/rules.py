@@ -40,6 +40,8 @@ class Rule:
     weight: float
     pattern: re.Pattern[str]
     severe: bool = False
+    # When this also matches, the hit is a signal only (weight 0): the model decides.
+    unless: re.Pattern[str] | None = None
 
 
 _PAY_APPS = (
@@ -68,6 +70,12 @@ RULES: tuple[Rule, ...] = (
             r"|\b(?:otp|2fa)\b"
             r"|\b(?:send|give|tell|read|forward|share)\b[^.?!]{0,30}\bcode\b[^.?!]{0,25}"
             r"\b(?:get|got|receive|received|sent)\b"
+        ),
+        # A warning about the trick is not the trick: "if anyone asks you for a verification
+        # code, it's a scam". The marker still reaches the model, which reads the context.
+        unless=re.compile(
+            r"\bif (?:any|some)(?:one|body) (?:asks|wants)\b|\bnever (?:share|give)\b"
+            r"|\b(?:it'?s|is|that'?s) (?:a|an obvious|always a) scam\b"
         ),
     ),
     Rule(
@@ -100,7 +108,12 @@ _CONTACT_RULES = frozenset({"phone", "email", "messenger"})
 def match_rules(normalized: str) -> tuple[RuleHit, ...]:
     """Every rule that matches the normalized text, in declaration order."""
     return tuple(
-        RuleHit(rule.name, rule.label, rule.weight, rule.severe)
+        RuleHit(
+            rule.name,
+            rule.label,
+            0.0 if rule.unless is not None and rule.unless.search(normalized) else rule.weight,
+            rule.severe,
+        )
         for rule in RULES
         if rule.pattern.search(normalized)
     )

@@ -41,6 +41,13 @@ def test_joins_spaced_and_spelled_digits(raw: str, expected: str) -> None:
         ("john at gmail dot com", "john@gmail.com"),
         ("john(at)yahoo(dot)com", "john@yahoo.com"),
         ("mary [at] outlook [dot] com", "mary@outlook.com"),
+        ("sam (at) shop.net", "sam@shop.net"),
+        ("joe @ site.org", "joe@site.org"),
+        # A plain "at": an address when the host is (or looks like) a mail provider, or the
+        # name looks like a handle.
+        ("emily at htmail dot com", "emily@htmail.com"),
+        ("reply to anna.deals at hotmaiil dot com", "reply to anna.deals@hotmaiil.com"),
+        ("bob99 at mysite.com", "bob99@mysite.com"),
     ],
 )
 def test_rebuilds_spelled_out_emails(raw: str, expected: str) -> None:
@@ -55,6 +62,10 @@ def test_rebuilds_spelled_out_emails(raw: str, expected: str) -> None:
         "one or two days",
         "iphone 13 pro 128gb",
         "call me at 4pm",
+        # English "at" before a website is a link, not an e-mail address.
+        "register at followers-now.net",
+        "cheap watches at cheapwatches4u.com today only",
+        "free shipping on orders over $50 at site.com",
         "привет, как дела",  # wholly Cyrillic: another language, not a disguise
     ],
 )

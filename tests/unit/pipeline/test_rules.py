@@ -40,6 +40,9 @@ def test_rule_matches(text: str, rule: str) -> None:
         "what's the model code on the label?",
         "i'll give you the release code at pickup",
         "is it still available?",
+        "register at followers-now.net",
+        "if anyone asks you for a verification code, it's a scam, just fyi",
+        "never share the verification code you get by sms",
     ],
 )
 def test_hard_negatives_hit_no_weighted_rule(text: str) -> None:
@@ -52,3 +55,11 @@ def test_combine_sets_a_floor_and_keeps_higher_scores() -> None:
     assert out["off_platform"] == pytest.approx(1 - 0.8 * 0.1)
     assert out["scam"] == 0.7
     assert combine({"off_platform": 0.2}, (hits[1],))["off_platform"] == 0.2
+
+
+def test_a_warning_about_the_code_trick_is_a_signal_only() -> None:
+    """The marker still reaches the model (which reads the context); only the floor goes."""
+    warning = match_rules(normalize("if anyone asks you for a verification code, it's a scam"))
+    assert [(h.name, h.weight) for h in warning] == [("verification_code", 0.0)]
+    ask = match_rules(normalize("send me the verification code you got, it's not a scam"))
+    assert [(h.name, h.weight) for h in ask] == [("verification_code", 0.9)]
