@@ -107,7 +107,7 @@ _AT = re.compile(
     rf"({_MAIL_PROVIDERS}|[\w-]+\.(?:com|net|org))"
     rf"|(?<![\w.+$-])([^\W\d_](?:[\w.+-]*\w)?)\s+at\s+({_MAIL_PROVIDERS}|[\w-]+\.(?:com|net|org))\b"
 )
-_MAIL_LIKE = re.compile(rf"^(?:{_MAIL_PROVIDERS})$|m+a+i*l")
+_MAIL_LIKE = re.compile(rf"^(?:{_MAIL_PROVIDERS})$|m+a+i+l")
 _HANDLE = re.compile(r"[\d_.+]")
 _REPEATS = re.compile(r"([^\W\d_])\1{3,}")
 _SPACES = re.compile(r"\s+")

@@ -75,7 +75,7 @@ RULES: tuple[Rule, ...] = (
         # code, it's a scam". The marker still reaches the model, which reads the context.
         unless=re.compile(
             r"\bif (?:any|some)(?:one|body) (?:asks|wants)\b|\bnever (?:share|give)\b"
-            r"|\b(?:it'?s|is|that'?s) (?:a|an obvious|always a) scam\b"
+            r"|\b(?:it'?s|is|that'?s) (?:a|an obvious|always a) scam(?![\w-])"
         ),
     ),
     Rule(

@@ -63,3 +63,8 @@ def test_a_warning_about_the_code_trick_is_a_signal_only() -> None:
     assert [(h.name, h.weight) for h in warning] == [("verification_code", 0.0)]
     ask = match_rules(normalize("send me the verification code you got, it's not a scam"))
     assert [(h.name, h.weight) for h in ask] == [("verification_code", 0.9)]
+
+
+def test_scam_free_is_no_warning() -> None:
+    hits = match_rules(normalize("send me the verification code, it is a scam-free app"))
+    assert [(h.name, h.weight) for h in hits] == [("verification_code", 0.9)]
