@@ -37,6 +37,13 @@ TEST_DATA = ROOT / "models" / ".cache" / "data" / "test.jsonl"
 TEACHER = ROOT / "models" / ".cache" / "teacher.int8.onnx"
 OUT = ROOT / "benchmarks" / "results" / "moderation.json"
 
+Providers = tuple[str, ...] | None
+PROVIDERS: dict[str, Providers] = {
+    "auto": None,
+    "cpu": ("CPUExecutionProvider",),
+    "cuda": ("CUDAExecutionProvider", "CPUExecutionProvider"),
+}
+
 _FALLBACK = [
     "is it still available? i can pick up saturday",
     "would you take $120 for the bike?",
@@ -63,13 +70,13 @@ def _rows() -> list[tuple[str, bool]]:
     return [(text, True) for text in _FALLBACK]
 
 
-def routed_share(artifacts: Path) -> dict[str, float] | None:
+def routed_share(artifacts: Path, providers: Providers = None) -> dict[str, float] | None:
     """Share of messages the cascade sends to the judge: all test messages, and those with no
     label (ordinary chat and harmless look-alikes)."""
     from models.data.corpus import model_text
 
-    first = OnnxModel(ModelArtifacts(artifacts), cascade=False)
-    cascade = OnnxModel(ModelArtifacts(artifacts)).cascade
+    first = OnnxModel(ModelArtifacts(artifacts), providers, cascade=False)
+    cascade = OnnxModel(ModelArtifacts(artifacts), providers).cascade
     if cascade is None:
         return None
     rows = _rows()
@@ -114,12 +121,16 @@ def batch_throughput(runner: ModerationRunner, texts: list[str], size: int) -> f
 
 
 async def runner_figures(
-    artifacts: Path, texts: list[str], threads: int, judge: bool = True
+    artifacts: Path, texts: list[str], threads: int, judge: bool = True, providers: Providers = None
 ) -> dict[str, Any]:
     """Async runner: latency one at a time, then throughput with everything in flight."""
     runner = ModerationRunner(
         RunnerConfig(
-            artifacts_dir=artifacts, threads=threads, max_queue=len(texts) + 1, judge=judge
+            artifacts_dir=artifacts,
+            threads=threads,
+            max_queue=len(texts) + 1,
+            judge=judge,
+            providers=providers,
         )
     )
     await runner.start()
@@ -180,14 +191,15 @@ from pipeline import ModerationRunner, RunnerConfig
 from pipeline.stages.model import ModelArtifacts, OnnxModel
 imported = time.perf_counter()
 judge = sys.argv[3] == "1"
-OnnxModel(ModelArtifacts(__import__("pathlib").Path(sys.argv[1])), cascade=judge)
+providers = tuple(sys.argv[4].split(",")) if sys.argv[4] else None
+OnnxModel(ModelArtifacts(__import__("pathlib").Path(sys.argv[1])), providers, cascade=judge)
 loaded = time.perf_counter()
 import psutil
 
 async def main():
     runner = ModerationRunner(RunnerConfig(artifacts_dir=__import__("pathlib").Path(sys.argv[1]),
                                            threads=int(sys.argv[2]), max_queue=100_000,
-                                           judge=judge))
+                                           judge=judge, providers=providers))
     t = time.perf_counter()
     await runner.start()
     start_s = time.perf_counter() - t
@@ -203,11 +215,19 @@ print(json.dumps({"import_s": imported - started, "load_s": loaded - imported,
 
 
 def footprint(
-    artifacts: Path, texts: list[str], threads: int, judge: bool = True
+    artifacts: Path, texts: list[str], threads: int, judge: bool = True, providers: Providers = None
 ) -> dict[str, float]:
     """Load time and resident memory of the runtime alone, in a fresh interpreter."""
     result = subprocess.run(
-        [sys.executable, "-c", _FOOTPRINT, str(artifacts), str(threads), "1" if judge else "0"],
+        [
+            sys.executable,
+            "-c",
+            _FOOTPRINT,
+            str(artifacts),
+            str(threads),
+            "1" if judge else "0",
+            ",".join(providers or ()),
+        ],
         input=json.dumps(texts),
         capture_output=True,
         text=True,
@@ -218,24 +238,30 @@ def footprint(
     return figures
 
 
-def run(artifacts: Path, count: int, judge: bool = True) -> dict[str, Any]:
-    """Every figure, as a JSON-ready dict; `judge=False` runs the first stage alone."""
+def run(
+    artifacts: Path, count: int, judge: bool = True, providers: Providers = None
+) -> dict[str, Any]:
+    """Every figure, as a JSON-ready dict; `judge=False` runs the first stage alone;
+    `providers` None: CUDA when onnxruntime has it, else the CPU (as the hub does)."""
     texts = messages(count)
     threads = os.cpu_count() or 1
-    cold = footprint(artifacts, texts[:2000], threads, judge)
-    model = OnnxModel(ModelArtifacts(artifacts), cascade=judge)
-    runner = ModerationRunner(RunnerConfig(artifacts_dir=artifacts, judge=judge))
+    cold = footprint(artifacts, texts[:2000], threads, judge, providers)
+    model = OnnxModel(ModelArtifacts(artifacts), providers, cascade=judge)
+    runner = ModerationRunner(
+        RunnerConfig(artifacts_dir=artifacts, judge=judge, providers=providers)
+    )
     single = single_latency(runner, texts[:3000])
     throughput = {str(n): batch_throughput(runner, texts, n) for n in (1, 8, 32, 64)}
-    async_figures = asyncio.run(runner_figures(artifacts, texts, threads, judge))
+    async_figures = asyncio.run(runner_figures(artifacts, texts, threads, judge, providers))
     unlabelled = [text for text, labelled in _rows() if not labelled] or texts
     unlabelled = [unlabelled[i % len(unlabelled)] for i in range(count)]
-    ordinary = asyncio.run(runner_figures(artifacts, unlabelled, threads, judge))
+    ordinary = asyncio.run(runner_figures(artifacts, unlabelled, threads, judge, providers))
     minilm = minilm_file(artifacts)
     teacher = teacher_latency(texts[:500], model, minilm)
     return {
         "machine": f"{platform.machine()}, {threads} CPU cores, {platform.python_version()}",
         "judge": judge and model.cascade is not None,
+        "providers": model.providers,
         "messages": len(texts),
         "messages_source": "held-out test split" if TEST_DATA.exists() else "fixed sample",
         "model_load_s": cold["load_s"],
@@ -255,7 +281,7 @@ def run(artifacts: Path, count: int, judge: bool = True) -> dict[str, Any]:
         "2000 messages moderated",
         "teacher_int8": teacher,
         "teacher_int8_file": None if minilm is None else minilm.name,
-        "judge_routed_share": routed_share(artifacts) if judge else None,
+        "judge_routed_share": routed_share(artifacts, providers) if judge else None,
         "artifact_bytes": sum(
             (artifacts / name).stat().st_size
             for name in ("model.onnx", "lexical.npz", "judge.onnx")
@@ -273,8 +299,16 @@ def main() -> None:
     parser.add_argument(
         "--no-judge", action="store_true", help="first stage alone (HUB_MODERATION_JUDGE=false)"
     )
+    parser.add_argument(
+        "--providers",
+        choices=sorted(PROVIDERS),
+        default="auto",
+        help="onnxruntime providers: auto (CUDA when present, as the hub), cpu or cuda",
+    )
     args = parser.parse_args()
-    figures = run(args.artifacts, args.messages, judge=not args.no_judge)
+    figures = run(
+        args.artifacts, args.messages, judge=not args.no_judge, providers=PROVIDERS[args.providers]
+    )
     print(json.dumps(figures, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -251,7 +251,7 @@ def _judge(
     from models import nets
 
     judge = nets.teacher(len(LABELS))
-    judge.load_state_dict(torch.load(weights, weights_only=True))
+    judge.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
     int8, probs8, drift, f1_32, f1_8 = checked_int8(
         judge.eval(), "judge", config, max_length, val_ids, truth, hard
     )
@@ -373,7 +373,9 @@ def export_teacher(config: ExportConfig, max_length: int) -> None:
     from models import nets
 
     teacher = nets.teacher(len(LABELS))
-    teacher.load_state_dict(torch.load(config.run_dir / "teacher.pt", weights_only=True))
+    teacher.load_state_dict(
+        torch.load(config.run_dir / "teacher.pt", map_location="cpu", weights_only=True)
+    )
     fp32 = config.run_dir / "onnx" / "teacher.fp32.onnx"
     to_onnx(teacher.eval(), fp32, max_length)
     config.teacher_out.parent.mkdir(parents=True, exist_ok=True)

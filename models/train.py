@@ -60,6 +60,22 @@ class TrainConfig:
     judge_epochs: int = 2
     reuse_teacher: bool = False  # load out_dir/teacher.pt (and judge.pt) instead of fine-tuning
     max_steps: int | None = None  # smoke tests: cap every training loop
+    device: str = "cpu"  # where torch trains: "cpu" or "cuda" (see `pick_device`)
+
+
+def pick_device(requested: str = "auto") -> str:
+    """ "cuda" when asked for or, with "auto", when torch sees a GPU; else "cpu".
+
+    A build on a GPU is not bit-identical to a CPU build (other kernels, other summation order):
+    `train.json` records the device.
+    """
+    if requested not in ("auto", "cpu", "cuda"):
+        raise ValueError(f"unknown device {requested!r}: use auto, cpu or cuda")
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("--device cuda: torch sees no CUDA device here")
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return requested
 
 
 def tokenizer(max_length: int) -> Tokenizer:
@@ -120,14 +136,16 @@ def predict_with_embeddings(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Probabilities and pooled sentence embeddings for every row, in order."""
     model.eval()
+    device = next(model.parameters()).device
     out = torch.zeros(len(ids), len(LABELS))
     emb = torch.zeros(len(ids), model.encoder.config.hidden_size)
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     for start in range(0, len(order), size):
         index = order[start : start + size]
-        pooled = model.embed(*pad([ids[i] for i in index]))
-        emb[index] = pooled
-        out[index] = torch.sigmoid(model.head(pooled))
+        batch = [t.to(device) for t in pad([ids[i] for i in index])]
+        pooled = model.embed(*batch)
+        emb[index] = pooled.cpu()
+        out[index] = torch.sigmoid(model.head(pooled)).cpu()
     return out, emb
 
 
@@ -146,6 +164,10 @@ def fit(
     """AdamW with linear warm-up and decay; BCE on labels (and on teacher probabilities), each
     row weighted by `weights` when given."""
     rng = random.Random(config.seed)
+    device = torch.device(config.device)
+    model.to(device)
+    if guide is not None:
+        guide[0].to(device)
     steps = epochs * math.ceil(len(ids) / batch)
     if config.max_steps is not None:
         steps = min(steps, config.max_steps)
@@ -161,26 +183,29 @@ def fit(
         per_row = row_bce(logits, goal).mean(1)
         if weights is None:
             return per_row.mean()
-        w = weights[index]
+        w = weights[index].to(device)
         return (per_row * w).sum() / w.sum()
 
     lengths, step, started = [len(r) for r in ids], 0, time.monotonic()
     model.train()
     while step < steps:
         for index in batches(lengths, batch, rng):
-            pooled = model.embed(*pad([ids[i] for i in index]))
+            batch = [t.to(device) for t in pad([ids[i] for i in index])]
+            pooled = model.embed(*batch)
             logits = model.head(model.dropout(pooled))
-            loss = bce(logits, goal[index], index)
+            loss = bce(logits, goal[index].to(device), index)
             if guide is not None:
                 # Pull the student's sentence embedding towards the teacher's (cosine), so that
                 # it inherits what MiniLM knows about paraphrases, not only its output scores.
                 proj, target = guide
-                cos = nn.functional.cosine_similarity(proj(pooled), target[index], dim=-1)
+                cos = nn.functional.cosine_similarity(
+                    proj(pooled), target[index].to(device), dim=-1
+                )
                 loss = loss + config.embed_weight * (1.0 - cos).mean()
             if soft is not None:
                 w = config.distill_weight
                 temp = config.distill_temperature
-                loss = (1 - w) * loss + w * bce(logits / temp, soft[index], index)
+                loss = (1 - w) * loss + w * bce(logits / temp, soft[index].to(device), index)
             optim.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -237,7 +262,8 @@ def train(config: TrainConfig) -> dict[str, float]:
     scfg = nets.student_config(
         config.student_layers, config.student_hidden, config.student_heads, config.max_length
     )
-    student = nets.student(scfg, len(LABELS), init_from=teacher)
+    # The PCA of the teacher's embeddings runs on the CPU, where the student starts.
+    student = nets.student(scfg, len(LABELS), init_from=teacher.cpu())
     guide = None
     if config.embed_weight > 0:
         guide = (nn.Linear(scfg.hidden_size, teacher_emb.shape[1]), teacher_emb)
@@ -254,7 +280,7 @@ def train(config: TrainConfig) -> dict[str, float]:
         weights,
     )
 
-    torch.save(student.state_dict(), config.out_dir / "student.pt")
+    torch.save(_on_cpu(student), config.out_dir / "student.pt")
     meta = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()}
     meta["student_config"] = scfg.to_dict()
     meta["labels"] = list(LABELS)
@@ -265,6 +291,7 @@ def train(config: TrainConfig) -> dict[str, float]:
         "total": round(total),
         "rows": len(ids),
     }
+    meta["device_name"] = torch.cuda.get_device_name(0) if config.device == "cuda" else "cpu"
     meta["teacher_reused"] = reused
     (config.out_dir / "train.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     log.info("teacher %.0fs, total %.0fs", teacher_s, total)
@@ -284,7 +311,8 @@ def _teachers(
         teacher = nets.teacher(len(LABELS))
         cached = config.out_dir / (f"{name}.pt" if k == 0 else f"{name}{k}.pt")
         if config.reuse_teacher and cached.exists():
-            teacher.load_state_dict(torch.load(cached, weights_only=True))
+            teacher.load_state_dict(torch.load(cached, map_location="cpu", weights_only=True))
+            teacher.to(config.device)
         else:
             subset = random.Random(config.seed + k).sample(
                 range(len(ids)), min(len(ids), config.teacher_examples)
@@ -300,9 +328,14 @@ def _teachers(
                 config.teacher_lr,
                 config,
             )
-            torch.save(teacher.state_dict(), cached)
+            torch.save(_on_cpu(teacher), cached)
         out.append(teacher)
     return out
+
+
+def _on_cpu(model: nn.Module) -> dict[str, torch.Tensor]:
+    """The weights as CPU tensors, so that a GPU build loads anywhere."""
+    return {k: v.detach().cpu() for k, v in model.state_dict().items()}
 
 
 def _extra_rows(config: TrainConfig, rows: Sequence[Example]) -> list[Example]:
@@ -326,5 +359,5 @@ def load_student(out_dir: Path) -> tuple[nets.Classifier, dict[str, object]]:
     meta = json.loads((out_dir / "train.json").read_text(encoding="utf-8"))
     scfg = nets.BertConfig.from_dict(meta["student_config"])
     model = nets.student(scfg, len(meta["labels"]), init_from=None)
-    model.load_state_dict(torch.load(out_dir / "student.pt", weights_only=True))
+    model.load_state_dict(torch.load(out_dir / "student.pt", map_location="cpu", weights_only=True))
     return model.eval(), meta

@@ -51,6 +51,7 @@ class Scorer:
         self._local = threading.local()
         self._lock = threading.Lock()
         self.model_failed = False
+        self._loaded = False
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -63,6 +64,9 @@ class Scorer:
         if model is None:
             model = OnnxModel(self._artifacts, self._providers, cascade=self._judge)
             with self._lock:
+                if not self._loaded:
+                    log.info("moderation model loaded, providers %s", model.providers)
+                self._loaded = True
                 self._labels = model.labels
             self._local.model = model
         return model

@@ -20,6 +20,7 @@ threads (onnxruntime runs concurrent calls on one session), each call on one thr
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ _ORT_ERRORS: tuple[type[Exception], ...] = (
 )
 
 _LOAD_ERRORS: tuple[type[Exception], ...] = (*_ORT_ERRORS, TypeError, LexicalLoadError)
+
+log = logging.getLogger(__name__)
 
 _CUDA = "CUDAExecutionProvider"
 _CPU = "CPUExecutionProvider"
@@ -231,6 +234,9 @@ class OnnxModel:
             self._session = _session(artifacts.model, providers)
         except _LOAD_ERRORS as exc:
             raise ModelLoadError(f"cannot load the model in {artifacts.root}: {exc}") from exc
+        if _CUDA in select_providers(providers) and _CUDA not in self.providers:
+            # onnxruntime falls back to the CPU when the CUDA libraries cannot be loaded.
+            log.warning("CUDA execution provider present but not started; the model runs on CPU")
         self._inputs = {i.name for i in self._session.get_inputs()}
         if not {"input_ids", "attention_mask"} <= self._inputs:
             raise ModelLoadError(f"unexpected model inputs {sorted(self._inputs)}")
