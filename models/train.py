@@ -190,8 +190,8 @@ def fit(
     model.train()
     while step < steps:
         for index in batches(lengths, batch, rng):
-            batch = [t.to(device) for t in pad([ids[i] for i in index])]
-            pooled = model.embed(*batch)
+            inputs = [t.to(device) for t in pad([ids[i] for i in index])]
+            pooled = model.embed(*inputs)
             logits = model.head(model.dropout(pooled))
             loss = bce(logits, goal[index].to(device), index)
             if guide is not None:
