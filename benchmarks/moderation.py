@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from pipeline import ModerationRunner, RunnerConfig
-from pipeline.stages.model import ModelArtifacts, OnnxModel
+from pipeline.stages.model import PROVIDER_CHOICES, ModelArtifacts, OnnxModel
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "models" / "artifacts"
@@ -38,11 +38,6 @@ TEACHER = ROOT / "models" / ".cache" / "teacher.int8.onnx"
 OUT = ROOT / "benchmarks" / "results" / "moderation.json"
 
 Providers = tuple[str, ...] | None
-PROVIDERS: dict[str, Providers] = {
-    "auto": None,
-    "cpu": ("CPUExecutionProvider",),
-    "cuda": ("CUDAExecutionProvider", "CPUExecutionProvider"),
-}
 
 _FALLBACK = [
     "is it still available? i can pick up saturday",
@@ -188,7 +183,7 @@ _FOOTPRINT = """
 import asyncio, json, sys, time
 started = time.perf_counter()
 from pipeline import ModerationRunner, RunnerConfig
-from pipeline.stages.model import ModelArtifacts, OnnxModel
+from pipeline.stages.model import PROVIDER_CHOICES, ModelArtifacts, OnnxModel
 imported = time.perf_counter()
 judge = sys.argv[3] == "1"
 providers = tuple(sys.argv[4].split(",")) if sys.argv[4] else None
@@ -301,13 +296,16 @@ def main() -> None:
     )
     parser.add_argument(
         "--providers",
-        choices=sorted(PROVIDERS),
+        choices=sorted(PROVIDER_CHOICES),
         default="auto",
         help="onnxruntime providers: auto (CUDA when present, as the hub), cpu or cuda",
     )
     args = parser.parse_args()
     figures = run(
-        args.artifacts, args.messages, judge=not args.no_judge, providers=PROVIDERS[args.providers]
+        args.artifacts,
+        args.messages,
+        judge=not args.no_judge,
+        providers=PROVIDER_CHOICES[args.providers],
     )
     print(json.dumps(figures, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,7 @@ from hub.metrics import Metrics
 from hub.moderation import ModerationService
 from hub.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
 from hub.settings import Settings
-from pipeline import ModerationRunner, RunnerConfig
+from pipeline import PROVIDER_CHOICES, ModerationRunner, RunnerConfig
 from storage import migrate
 from storage.engine import Database
 from storage.repositories import listings, users
@@ -180,6 +180,7 @@ async def _model(app: web.Application) -> AsyncIterator[None]:
         max_wait_ms=s.moderation_max_wait_ms,
         max_queue=s.moderation_max_queue,
         judge=s.moderation_judge,
+        providers=PROVIDER_CHOICES[s.moderation_providers],
     )
     store = context_store(hub.redis)
     runner = ModerationRunner(config, store)

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     # The cascade's judge (models/artifacts/judge.onnx, when shipped): better on the messages the
     # first stage is unsure of, for about 100 MB more memory; off runs the first stage alone.
     moderation_judge: bool = True
+    # onnxruntime execution providers: auto (CUDA when onnxruntime-gpu sees a GPU, else the CPU),
+    # cpu, or cuda (CUDA first, the CPU for what it cannot run). The int8 model is built for the
+    # CPU: on an H200 it scored one message in 2.2 ms at p50 against 0.6 ms on two CPU cores
+    # (benchmarks/README.md), so a latency-bound node with a GPU may prefer cpu.
+    moderation_providers: Literal["auto", "cpu", "cuda"] = "auto"
 
     # Commerce
     offer_ttl_s: float = 48 * 3600

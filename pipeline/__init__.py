@@ -5,9 +5,11 @@ The package imports nothing else of ours; it loads its model from a folder of ar
 
 from pipeline.runner import ModerationRunner, PipelineError, PipelineOverloaded, RunnerConfig
 from pipeline.stages.context import ContextEntry, ContextStore, InMemoryContextStore
+from pipeline.stages.model import PROVIDER_CHOICES
 from pipeline.verdict import Action, Audience, Intervention, Verdict
 
 __all__ = [
+    "PROVIDER_CHOICES",
     "Action",
     "Audience",
     "ContextEntry",

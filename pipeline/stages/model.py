@@ -36,6 +36,7 @@ from tokenizers import Tokenizer
 from pipeline.stages.lexical import LexicalLoadError, LexicalModel
 
 __all__ = [
+    "PROVIDER_CHOICES",
     "Cascade",
     "ModelArtifacts",
     "ModelError",
@@ -190,6 +191,15 @@ def _session(path: Path, providers: Sequence[str] | None) -> ort.InferenceSessio
     return ort.InferenceSession(
         str(path), sess_options=options, providers=select_providers(providers)
     )
+
+
+# What an operator may ask for (HUB_MODERATION_PROVIDERS, the benchmark's --providers): None is
+# "auto", CUDA first when onnxruntime has it, else the CPU.
+PROVIDER_CHOICES: dict[str, tuple[str, ...] | None] = {
+    "auto": None,
+    "cpu": (_CPU,),
+    "cuda": (_CUDA, _CPU),
+}
 
 
 def select_providers(requested: Sequence[str] | None = None) -> list[str]:

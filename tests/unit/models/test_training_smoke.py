@@ -56,16 +56,30 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
         extra_examples=64,
         teachers=2,
         student_hard_weight=2.0,
-        judge_examples=64,
-        judge_epochs=1,
+        judge_examples=32,  # two batches of 16: the third step starts the second epoch
+        judge_epochs=2,
         max_steps=3,
+        device=train.pick_device("auto"),  # the GPU where torch sees one
     )
     timings = train.train(config)
     assert timings["total_s"] > 0
     assert (root / "run" / "teacher.pt").is_file()
     assert (root / "run" / "teacher1.pt").is_file()
     assert (root / "run" / "judge.pt").is_file()
+    meta = json.loads((root / "run" / "train.json").read_text())
+    assert meta["device"] == config.device
+    assert meta["device_name"]
     return root
+
+
+def test_device_choice() -> None:
+    assert train.pick_device("cpu") == "cpu"
+    assert train.pick_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
+    with pytest.raises(ValueError, match="unknown device"):
+        train.pick_device("tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="no CUDA device"):
+            train.pick_device("cuda")
 
 
 def test_train_export_and_load(trained: Path) -> None:

@@ -1,7 +1,7 @@
 """Execution providers: CUDA first when onnxruntime has it, else the CPU; same scores on both.
 
-The CUDA test runs only where onnxruntime-gpu sees a GPU (it needs no fixture from conftest, so
-that it runs on a bare GPU machine with `pytest --noconftest`).
+The CUDA test runs only where onnxruntime-gpu sees a GPU (it needs no fixture from conftest nor
+the hub's packages, so that it runs on a bare GPU machine: `pytest --noconftest -k cuda`).
 """
 
 from pathlib import Path
@@ -66,3 +66,16 @@ def test_cuda_scores_match_the_cpu() -> None:
     clear = np.abs(on_cpu - thresholds) > 0.02
     assert ((on_gpu >= thresholds) == (on_cpu >= thresholds))[clear].all()
     assert (on_cpu >= thresholds).any(), "the sample should flag something"
+
+
+def test_operators_choose_providers_by_name() -> None:
+    from pydantic import ValidationError
+
+    from hub.settings import Settings
+    from pipeline import PROVIDER_CHOICES
+
+    assert PROVIDER_CHOICES[Settings().moderation_providers] is None  # auto by default
+    assert PROVIDER_CHOICES[Settings(moderation_providers="cpu").moderation_providers] == (CPU,)
+    with pytest.raises(ValidationError):
+        Settings(moderation_providers="gpu")  # type: ignore[arg-type]
+    assert select_providers(PROVIDER_CHOICES["cpu"]) == [CPU]
