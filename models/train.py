@@ -64,7 +64,7 @@ class TrainConfig:
 
 
 def pick_device(requested: str = "auto") -> str:
-    """ "cuda" when asked for or, with "auto", when torch sees a GPU; else "cpu".
+    """The device to train on: cuda when asked for, or with auto when torch sees a GPU; else cpu.
 
     A build on a GPU is not bit-identical to a CPU build (other kernels, other summation order):
     `train.json` records the device.

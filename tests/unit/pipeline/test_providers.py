@@ -10,6 +10,7 @@ import numpy as np
 import onnxruntime as ort  # type: ignore[import-untyped]
 import pytest
 
+from benchmarks.moderation import SAMPLE
 from pipeline.stages import model as model_stage
 from pipeline.stages.model import ModelArtifacts, OnnxModel, select_providers
 from pipeline.stages.normalize import normalize
@@ -20,14 +21,7 @@ CUDA, CPU = "CUDAExecutionProvider", "CPUExecutionProvider"
 HAS_CUDA = CUDA in ort.get_available_providers()
 
 TEXTS = [
-    "is it still available? i can pick up saturday",
-    "would you take $120 for the bike?",
-    "send me the verification code you just got",
-    "text me at (415) 555-0192, faster",
-    "i'll pay cash at pickup, see you at the starbucks on 5th",
-    "can i pay with zelle? i send now",
-    "you're an idiot, learn to read",
-    "earn $500 a day from home, dm me",
+    *SAMPLE,
     "my cousin will pick it up, I sent the money by cashier's check, refund the extra",
     "hit me up on whats app plz, plus one four one five five five",
     "ok deal, I'll pay in the app",
