@@ -184,7 +184,7 @@ _FOOTPRINT = """
 import asyncio, json, sys, time
 started = time.perf_counter()
 from pipeline import ModerationRunner, RunnerConfig
-from pipeline.stages.model import PROVIDER_CHOICES, ModelArtifacts, OnnxModel
+from pipeline.stages.model import ModelArtifacts, OnnxModel
 imported = time.perf_counter()
 judge = sys.argv[3] == "1"
 providers = tuple(sys.argv[4].split(",")) if sys.argv[4] else None
