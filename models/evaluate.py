@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from models import card
+from models import card, intervals
 from models.data.corpus import LABELS, model_text, read
 from models.data.synthetic import Example
 from models.metrics import binary_macro_f1, per_label, tune_thresholds
@@ -109,6 +109,58 @@ def _report(rows: Sequence[Example], probs: np.ndarray, th: dict[str, float]) ->
     }
 
 
+def target_intervals(
+    rows: Sequence[Example],
+    probs: np.ndarray,
+    thresholds: dict[str, float],
+    base_probs: np.ndarray,
+    base_thresholds: dict[str, float],
+) -> dict[str, Any]:
+    """95% cluster-bootstrap intervals (`models/intervals.py`) of each target's figures on `rows`:
+    synthetic rows resampled by template family, SMS rows one by one. A comparison with the
+    baseline is resampled paired (both scorers on the same draw) and reported as the difference
+    model minus baseline, with the share of draws in which the model wins."""
+    truth = truth_of(rows)
+    flags = probs >= np.array([thresholds[name] for name in LABELS])
+    base = base_probs >= np.array([base_thresholds[name] for name in LABELS])
+    synth = np.array([r.source == "synthetic" for r in rows])
+    sms = np.array([r.source == "sms" for r in rows])
+    hard = np.array([r.hard for r in rows])[synth]
+    weights = intervals.resample([r.family for r in rows if r.source == "synthetic"])
+    model = intervals.label_figures(weights, truth[synth], flags[synth])
+    other = intervals.label_figures(weights, truth[synth], base[synth])
+    out: dict[str, Any] = {
+        "synthetic_macro_f1>=0.95": intervals.interval(model["macro_f1"]),
+        "hard_negative_fpr<=0.01": intervals.interval(
+            intervals.rate(weights[:, hard], flags[synth][hard].any(axis=1))
+        ),
+    }
+    for name in ("scam", "off_platform"):
+        j = LABELS.index(name)
+        out[f"{name}_recall>=0.90@precision>=0.95"] = {
+            "precision": intervals.interval(model["precision"][:, j]),
+            "recall": intervals.interval(model["recall"][:, j]),
+        }
+    for j, name in enumerate(LABELS):
+        out[f"beats_baseline_f1:{name}"] = intervals.summary(model["f1"][:, j] - other["f1"][:, j])
+    if sms.any():
+        spam = LABELS.index("spam")
+        rowwise = intervals.resample([str(i) for i in range(int(sms.sum()))])
+        out["sms_macro_f1>=0.96"] = intervals.interval(
+            intervals.binary_macro_f1(rowwise, truth[sms, spam], flags[sms, spam])
+        )
+        sms_model = intervals.label_figures(rowwise, truth[sms], flags[sms])["f1"][:, spam]
+        sms_base = intervals.label_figures(rowwise, truth[sms], base[sms])["f1"][:, spam]
+        out["beats_baseline_f1:sms_spam"] = intervals.summary(sms_model - sms_base)
+    out["families"] = {
+        "synthetic": len({r.family for r in rows if r.source == "synthetic"}),
+        "hard_negative": len({r.family for r in rows if r.hard}),
+        "sms_rows": int(sms.sum()),
+        "draws": len(weights),
+    }
+    return out
+
+
 def evaluate(artifacts: Path, data_dir: Path) -> dict[str, Any]:
     """Measure everything, write `metrics.json` and regenerate the model card."""
     train, val, test = (read(data_dir, split) for split in ("train", "val", "test"))
@@ -120,14 +172,15 @@ def evaluate(artifacts: Path, data_dir: Path) -> dict[str, Any]:
     hard = np.array([r.hard for r in val], dtype=bool)
     base_th = tune_thresholds(truth_of(val), baseline.probs(val), hard)
     first = model_probs(OnnxModel(arts, cascade=False), test)
+    shipped, base_test = model_probs(model, test), baseline.probs(test)
     results = {
-        "model": _report(test, model_probs(model, test), thresholds),
+        "model": _report(test, shipped, thresholds),
         "first_stage": _report(test, first, thresholds),
         "student_alone": _report(
             test, model_probs(OnnxModel(arts, lexical=False, cascade=False), test), thresholds
         ),
         "pipeline_no_context": _report(test, pipeline_probs(scorer, test), thresholds),
-        "baseline_tfidf_logreg": _report(test, baseline.probs(test), base_th),
+        "baseline_tfidf_logreg": _report(test, base_test, base_th),
         "thresholds": thresholds,
         "baseline_thresholds": base_th,
         "cascade": {
@@ -135,6 +188,7 @@ def evaluate(artifacts: Path, data_dir: Path) -> dict[str, Any]:
             "test_routed_share": float(model.cascade.route(first).mean()) if model.cascade else 0.0,
         },
         "rows": {"train": len(train), "val": len(val), "test": len(test)},
+        "intervals": target_intervals(test, shipped, thresholds, base_test, base_th),
     }
     training = artifacts / "training.json"
     if training.exists():

@@ -22,7 +22,8 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 from models import train
 from models.data import corpus
-from models.data.synthetic import generate
+from models.data.synthetic import Example, generate
+from models.evaluate import evaluate
 from models.export import (
     BLEND_WEIGHTS,
     MAX_ROUTED,
@@ -164,3 +165,34 @@ def test_parity_check_catches_drift(trained: Path) -> None:
         model.head.bias += 0.5
     with pytest.raises(ExportError):
         check_parity(model, session(onnx_file), ids)
+
+
+def test_eval_writes_metrics_with_intervals_and_the_card(trained: Path, tmp_path: Path) -> None:
+    arts, data = tmp_path / "artifacts", tmp_path / "data"
+    export(ExportConfig(trained / "run", trained / "data", arts, max_int8_f1_drop=1.0))
+    shutil.copytree(trained / "data", data)
+    # A few SMS-like rows, so that the real-data figures have something to count.
+    sms = [
+        ("WINNER!! claim your prize now, call 09061701461", ("spam",), "sms_spam"),
+        ("Free entry to win 1000 cash, text WIN to 80086", ("spam",), "sms_spam"),
+        ("URGENT your mobile number won a bonus, reply YES", ("spam",), "sms_spam"),
+        ("ok see you at 5", (), "sms_ham"),
+        ("are you coming home for dinner tonight?", (), "sms_ham"),
+        ("sorry i'll call you later", (), "sms_ham"),
+    ]
+    rows = corpus.read(data, "test") + [Example(t, y, "sms", f, False) for t, y, f in sms]
+    corpus.write({"test": rows}, data)
+    results = evaluate(arts, data)
+    families = results["intervals"]["families"]
+    synthetic = [r for r in rows if r.source == "synthetic"]
+    assert families["synthetic"] == len({r.family for r in synthetic})
+    assert families["sms_rows"] == len(sms)
+    low, high = results["intervals"]["synthetic_macro_f1>=0.95"]
+    assert 0.0 <= low <= high <= 1.0
+    assert results["targets"]["synthetic_macro_f1>=0.95"]["ci95"] == [low, high]
+    assert set(results["targets"]["beats_baseline_f1:spam"]["ci95"]) == {"ci", "share_above_zero"}
+    saved = json.loads((arts / "metrics.json").read_text())
+    assert saved["intervals"]["families"] == families
+    card = (arts / "MODEL_CARD.md").read_text()
+    assert "95% interval" in card
+    assert f"{families['synthetic']} families" in card
