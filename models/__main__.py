@@ -1,8 +1,10 @@
-"""`python -m models data|train|export|eval|all|seeds`: rebuild and re-measure the moderation model.
+"""`python -m models data|train|export|eval|all|seeds|compare`: rebuild and re-measure the model.
 
 `seeds` trains and exports one build per seed and reports their validation figures only (never
 the test split): a change to the data, the rules or the training is judged on several seeds,
-since one build's seed noise (about 0.6 macro-F1 points) exceeds most effects.
+since one build's seed noise (about 0.6 macro-F1 points) exceeds most effects. `compare --first
+A --second B` then sets two such groups (or two artifact folders) side by side on validation:
+the mean of each and the difference, with a paired 95% interval over template families.
 """
 
 from __future__ import annotations
@@ -79,10 +81,26 @@ def _seeds(args: argparse.Namespace) -> None:
     print(json.dumps(summary, indent=2))
 
 
+def _compare(args: argparse.Namespace) -> None:
+    from models.compare import compare
+
+    if args.first is None or args.second is None:
+        raise SystemExit("compare needs --first and --second (seeds output or artifact folders)")
+    if not (DATA / "val.jsonl").exists():
+        _data(args)
+    report = compare(DATA, args.first, args.second)
+    text = json.dumps(report, indent=2)
+    if args.out is not None:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m models")
-    parser.add_argument("command", choices=("data", "train", "export", "eval", "all", "seeds"))
+    parser.add_argument(
+        "command", choices=("data", "train", "export", "eval", "all", "seeds", "compare")
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rebuild-data", action="store_true")
@@ -99,7 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seeds", default="13,14,15", help="seeds: train, export and validate one build each"
     )
-    parser.add_argument("--out", type=Path, default=None, help="seeds: where the builds go")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="seeds: where the builds go; compare: a JSON file"
+    )
+    parser.add_argument("--first", type=Path, default=None, help="compare: the reference")
+    parser.add_argument("--second", type=Path, default=None, help="compare: the candidate")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     steps = {
@@ -109,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "eval": [_eval],
         "all": [_train, _export, _eval],
         "seeds": [_seeds],
+        "compare": [_compare],
     }[args.command]
     if args.command == "all":
         args.rebuild_data = True
