@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "command", choices=("data", "train", "export", "eval", "all", "seeds", "compare")
     )
-    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--seed", type=int, default=15, help="train: 15 built what ships")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rebuild-data", action="store_true")
     parser.add_argument("--no-teacher", action="store_true", help="skip the teacher ONNX export")

@@ -9,6 +9,10 @@ the same bootstrap draws of families (paired), so what they share cancels and th
 that of the difference itself.
 
 Reads the validation split and each build's own thresholds (`policy.json`); never the test split.
+A build's input comes from the normalizer and the rules, so a build of other rules (a rules
+candidate) is only scored right by its own checkout: `models seeds` saves each build's flags
+(`seed-N/val_flags.npy`) for this, and they are used wherever present. A build without them is
+scored here, with this checkout's rules.
 """
 
 from __future__ import annotations
@@ -37,8 +41,16 @@ def builds_in(folder: Path) -> list[Path]:
 
 def build_flags(artifacts: Path, rows: Sequence[Example]) -> np.ndarray:
     """Labels flagged per row by one build: the runtime's model stage at the build's thresholds
-    (what export tunes and `val_macro_f1` reports)."""
+    (what export tunes and `val_macro_f1` reports); saved by `models seeds` when it built them."""
     from models.evaluate import model_probs
+    from models.seeds import FLAGS
+
+    saved = artifacts.parent / FLAGS
+    if saved.is_file():
+        flags = np.load(saved)
+        if flags.shape != (len(rows), len(LABELS)):
+            raise ValueError(f"{saved} holds {flags.shape} flags for {len(rows)} validation rows")
+        return flags.astype(bool)
     from pipeline.stages.model import ModelArtifacts, OnnxModel
     from pipeline.stages.policy import Policy
 

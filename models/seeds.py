@@ -24,6 +24,11 @@ from models.data.corpus import LABELS, read
 
 log = logging.getLogger(__name__)
 
+# Each build's validation flags, scored by the checkout that built it: the model's input depends
+# on the normalizer and rules, which a candidate may change, so a later checkout cannot rescore
+# another candidate's build faithfully.
+FLAGS = "val_flags.npy"
+
 
 def compare(data_dir: Path, out_dir: Path, seeds: Sequence[int], device: str) -> dict[str, Any]:
     """Train, export and validate one build per seed; the summary over all builds in out_dir."""
@@ -51,15 +56,16 @@ def compare(data_dir: Path, out_dir: Path, seeds: Sequence[int], device: str) ->
             "lexical_weight": report["lexical_weight"],
             "cascade": report["cascade"].get("cascade"),
             "thresholds": report["thresholds"],
-            **validation_flags(folder / "arts", data_dir),
+            **validation_flags(folder / "arts", data_dir, save=folder / FLAGS),
         }
         (folder / "validation.json").write_text(json.dumps(figures, indent=2) + "\n")
         log.info("seed %d: %s (%.0fs)", seed, figures, time.monotonic() - started)
     return summarize(out_dir)
 
 
-def validation_flags(artifacts: Path, data_dir: Path) -> dict[str, Any]:
-    """Hard negatives of validation flagged by the shipped runtime path (model, then rules)."""
+def validation_flags(artifacts: Path, data_dir: Path, save: Path | None = None) -> dict[str, Any]:
+    """Hard negatives of validation flagged by the shipped runtime path (model, then rules).
+    `save`: where to keep the model's flags per row (`.npy`) for `python -m models compare`."""
     from models.evaluate import model_probs, pipeline_probs
     from pipeline.scoring import Scorer
     from pipeline.stages.model import ModelArtifacts, OnnxModel
@@ -71,6 +77,8 @@ def validation_flags(artifacts: Path, data_dir: Path) -> dict[str, Any]:
     hard = np.array([r.hard for r in val], dtype=bool)
     model = model_probs(OnnxModel(arts), val) >= thresholds
     rules = pipeline_probs(Scorer(arts, LABELS, None), val) >= thresholds
+    if save is not None:
+        np.save(save, model)
     return {
         "val_hard_negatives": int(hard.sum()),
         "val_hard_flagged_model": int(model[hard].any(1).sum()),

@@ -36,7 +36,9 @@ class TrainConfig:
 
     data_dir: Path
     out_dir: Path
-    seed: int = 13
+    # 1.4.0 is the seed-15 build of `models seeds` (trained with one torch thread; a build on
+    # another thread count or device is not bit-identical).
+    seed: int = 15
     max_length: int = 64
     teacher_examples: int = 30000
     teacher_epochs: int = 1

@@ -42,14 +42,46 @@ class Rule:
     severe: bool = False
     # When this also matches, the hit is a signal only (weight 0): the model decides.
     unless: re.Pattern[str] | None = None
+    # When every match is refused ("no zelle", "i don't use whatsapp"), the hit is named
+    # `<name>_refused`: a different marker for the model, and no contact or payment for context.
+    refusable: bool = False
 
 
 _PAY_APPS = (
     r"zelle|venmo|cash ?app|\$[a-z][a-z0-9_]{2,}|paypal|pay pal|apple cash|western union"
     r"|moneygram|wire transfer|bank transfer|revolut|chime|wise transfer"
+    # Payment rails people use around the world (money transfer, regional wallets, instant
+    # bank payments). Names that are also everyday words (wise, toss, pix, blik, lydia) only
+    # in their payment phrases. Card wallets (apple pay, google pay) are left out: the app's
+    # own checkout takes them.
+    r"|transferwise|wise (?:account|app)|skrill|payoneer|neteller|remitly|xoom|worldremit"
+    r"|ria money|paysafecard|alipay|wechat ?pay|kakao ?pay|line pay|paypay|gcash|paymaya"
+    r"|m-?pesa|airtel money|mercado ?pago|nequi|daviplata|yape\b|plin\b|sinpe|bizum|swish"
+    r"|vipps|mobilepay|twint|tikkie|paylib|satispay|paytm|phonepe|square cash"
+    r"|chave pix|pix (?:key|code)|(?:via|por|pelo|no) pix\b|lydia (?:app|pro)\b"
+    r"|(?:via|par|sur|avec) lydia\b|blik (?:code|kod)|kod blik|przez blik|blikiem"
 )
-_CRYPTO = r"bitcoin|btc|usdt|tether|ethereum|\beth\b|crypto|litecoin|binance"
-_MESSENGERS = r"whatsapp|whats app|telegram|signal me|wechat|kik|snapchat|snap me|line id|viber"
+_CRYPTO = (
+    r"bitcoin|btc|usdt|tether|ethereum|\beth\b|crypto|litecoin|binance"
+    r"|monero|\bxmr\b|usdc|dogecoin|solana|\bxrp\b|cardano|\b(?:trc|erc)-?20\b"
+)
+_MESSENGERS = (
+    r"whatsapp|whats app|telegram|signal me|wechat|kik|snapchat|snap me|line id|viber"
+    r"|discord|imessage|skype|(?:facebook|fb) messenger|threema|zalo|kakao ?talk|line app"
+)
+
+# A negation up to three words before a name, with no punctuation in between: "i don't use
+# whatsapp", "not doing bank transfer", "sin paypal", "kein paypal"; not "why not". A bare "no"
+# only where a clause starts ("no zelle, app only", "sorry, no venmo"): the Portuguese "no" is
+# "on the" ("pode ser no zelle?").
+_NEGATION = (
+    r"not|never|don'?t|do not|won'?t|will not|can'?t|cannot|rather not|prefer not|without"
+    r"|instead of|nicht|kein(?:e|en)?|pas|non|sin|nunca|n[aã]o|hindi|nahi|nahin|niet|geen|nie"
+)
+_REFUSED_BEFORE = re.compile(
+    rf"(?:(?<!why )\b(?:{_NEGATION})(?:\s+[^\s,.;:!?]+){{0,3}}"
+    rf"|(?:^|[,.;:!?]|\b(?:and|so|sorry|but|please|ok|okay))\s*no)\s+$"
+)
 
 RULES: tuple[Rule, ...] = (
     Rule("phone", "off_platform", 0.9, re.compile(r"(?<![\w$#])\+?\d{10,13}(?![\w%])")),
@@ -88,8 +120,14 @@ RULES: tuple[Rule, ...] = (
         ),
         severe=True,
     ),
-    Rule("payment_app", "off_platform", 0.0, re.compile(rf"\b(?:{_PAY_APPS}|{_CRYPTO})")),
-    Rule("messenger", "off_platform", 0.0, re.compile(rf"\b(?:{_MESSENGERS})\b")),
+    Rule(
+        "payment_app",
+        "off_platform",
+        0.0,
+        re.compile(rf"\b(?:{_PAY_APPS}|{_CRYPTO})"),
+        refusable=True,
+    ),
+    Rule("messenger", "off_platform", 0.0, re.compile(rf"\b(?:{_MESSENGERS})\b"), refusable=True),
     Rule(
         "link",
         "spam",
@@ -109,7 +147,7 @@ def match_rules(normalized: str) -> tuple[RuleHit, ...]:
     """Every rule that matches the normalized text, in declaration order."""
     return tuple(
         RuleHit(
-            rule.name,
+            _hit_name(rule, normalized),
             rule.label,
             0.0 if rule.unless is not None and rule.unless.search(normalized) else rule.weight,
             rule.severe,
@@ -117,6 +155,14 @@ def match_rules(normalized: str) -> tuple[RuleHit, ...]:
         for rule in RULES
         if rule.pattern.search(normalized)
     )
+
+
+def _hit_name(rule: Rule, normalized: str) -> str:
+    if rule.refusable and all(
+        _REFUSED_BEFORE.search(normalized, 0, m.start()) for m in rule.pattern.finditer(normalized)
+    ):
+        return f"{rule.name}_refused"
+    return rule.name
 
 
 def is_contact(hit_name: str) -> bool:

@@ -90,3 +90,18 @@ def test_builds_are_found_in_a_seeds_folder_or_as_one_artifacts_folder(tmp_path:
     assert builds_in(one) == [one]
     with pytest.raises(FileNotFoundError):
         builds_in(tmp_path / "seeds" / "seed-15")
+
+
+def test_a_build_is_scored_from_the_flags_its_own_checkout_saved(tmp_path: Path) -> None:
+    from models.compare import build_flags
+    from models.seeds import FLAGS
+
+    rows = [Example(str(i), (), "synthetic", f"f{i}", False) for i in range(3)]
+    arts = tmp_path / "seed-15" / "arts"
+    arts.mkdir(parents=True)
+    saved = np.zeros((3, 4), dtype=bool)
+    saved[1, 2] = True
+    np.save(tmp_path / "seed-15" / FLAGS, saved)
+    assert np.array_equal(build_flags(arts, rows), saved)
+    with pytest.raises(ValueError, match="validation rows"):
+        build_flags(arts, rows[:2])

@@ -25,6 +25,16 @@ def test_contact_then_payment_app_raises_off_platform() -> None:
     assert reasons == ("off_platform:context_contact_payment",)
 
 
+def test_a_refused_payment_app_or_messenger_does_not_connect() -> None:
+    """'i don't have whatsapp' then 'no zelle, app only' is someone staying in the app."""
+    recent = [entry("buyer", ("messenger_refused",), off_platform=0.1)]
+    out, reasons = apply_context(
+        {"off_platform": 0.1}, ["payment_app_refused"], "buyer", recent, time.time()
+    )
+    assert out["off_platform"] == 0.1
+    assert reasons == ()
+
+
 def test_history_of_other_sender_or_old_history_does_not_count() -> None:
     now = time.time()
     other = [entry("buyer", ("phone",), off_platform=0.95)]

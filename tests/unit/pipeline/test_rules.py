@@ -1,7 +1,7 @@
 import pytest
 
 from pipeline.stages.normalize import normalize
-from pipeline.stages.rules import RuleHit, combine, match_rules
+from pipeline.stages.rules import RuleHit, combine, is_contact, match_rules
 
 
 def names(text: str) -> set[str]:
@@ -68,3 +68,76 @@ def test_a_warning_about_the_code_trick_is_a_signal_only() -> None:
 def test_scam_free_is_no_warning() -> None:
     hits = match_rules(normalize("send me the verification code, it is a scam-free app"))
     assert [(h.name, h.weight) for h in hits] == [("verification_code", 0.9)]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("can i send it with remitly?", "payment_app"),
+        ("skrill or payoneer, which one do you have?", "payment_app"),
+        ("te pago por yape o plin", "payment_app"),
+        ("may gcash ka ba?", "payment_app"),
+        ("bizum primero y te lo envío", "payment_app"),
+        ("kann ich per twint zahlen?", "payment_app"),
+        ("manda a chave pix", "payment_app"),
+        ("zapłacę blikiem", "payment_app"),
+        ("je te paie par lydia", "payment_app"),
+        ("send it to my wise account", "payment_app"),
+        ("monero only, privacy thing", "payment_app"),
+        ("i can pay in usdc on trc20", "payment_app"),
+        ("add me on discord", "messenger"),
+        ("text me on imessage", "messenger"),
+        ("my kakao talk id is sunny", "messenger"),
+    ],
+)
+def test_payment_rails_and_messengers_around_the_world(text: str, rule: str) -> None:
+    assert rule in names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "that's a wise choice, the bike is solid",
+        "can you send more pix of the couch?",
+        "hi lydia, is the dresser still available?",
+        "een blik verf erbij?",
+        "50 mein de doge kya?",
+        "i'll pay with apple pay in the app",
+        "the lamp has a swiss plug",
+        "i'll toss in the charger",
+    ],
+)
+def test_everyday_words_that_name_a_payment_app_elsewhere_set_no_marker(text: str) -> None:
+    assert not names(text) & {"payment_app", "messenger"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i don't use zelle, i'll pay here in the app", {"payment_app_refused"}),
+        ("no zelle, app only", {"payment_app_refused"}),
+        ("sorry, no venmo please", {"payment_app_refused"}),
+        ("i'd rather not use paypal friends and family", {"payment_app_refused"}),
+        ("i don't do cashapp or bitcoin, only the buy button", {"payment_app_refused"}),
+        ("kein paypal bitte", {"payment_app_refused"}),
+        ("i don't have whatsapp, message me here", {"messenger_refused"}),
+        # A name that is offered, or offered after a refused one, stays a payment app.
+        ("no venmo, zelle only", {"payment_app"}),
+        ("why not zelle?", {"payment_app"}),
+        ("don't worry, zelle is instant", {"payment_app"}),
+        ("no fees if you pay with zelle", {"payment_app"}),
+        # The Portuguese "no" is "on the".
+        ("pode ser no zelle? te mando agora", {"payment_app"}),
+        ("me chama no whatsapp", {"messenger"}),
+    ],
+)
+def test_a_refused_payment_app_or_messenger_gets_its_own_marker(
+    text: str, expected: set[str]
+) -> None:
+    markers = {"payment_app", "payment_app_refused", "messenger", "messenger_refused"}
+    assert names(text) & markers == expected
+
+
+def test_a_refused_messenger_is_no_contact() -> None:
+    assert is_contact("messenger")
+    assert not is_contact("messenger_refused")
