@@ -64,7 +64,10 @@ def clusters_of(rows: Sequence[Example]) -> list[str]:
     return [r.family if r.source == "synthetic" else f"{r.source}-{i}" for i, r in enumerate(rows)]
 
 
-def _figures(weights: np.ndarray, truth: np.ndarray, hard: np.ndarray, flags: np.ndarray) -> Any:
+def _figures(
+    weights: np.ndarray, truth: np.ndarray, hard: np.ndarray, flags: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per draw: macro-F1, and the (weighted) count of hard negatives flagged for some label."""
     macro = intervals.label_figures(weights, truth, flags)["macro_f1"]
     flagged = weights[:, hard] @ flags[hard].any(axis=1).astype(np.float64)
     return macro, flagged
