@@ -60,8 +60,11 @@ def _export(args: argparse.Namespace) -> None:
     print(json.dumps(report))
 
 
-def _eval(_: argparse.Namespace) -> None:
+def _eval(args: argparse.Namespace) -> None:
     from models.evaluate import evaluate
+
+    if not (DATA / "blind.jsonl").exists():  # a cache from before the blind set
+        _data(args)
 
     metrics = evaluate(ARTIFACTS, DATA)
     print(json.dumps({k: v for k, v in metrics.items() if k != "per_label"}, indent=2)[:4000])

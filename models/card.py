@@ -40,6 +40,11 @@ def targets(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
         )
     sms, bsms = model["sms_test"]["spam"]["f1"], base["sms_test"]["spam"]["f1"]
     out["beats_baseline_f1:sms_spam"] = _t({"model": sms, "baseline": bsms}, sms > bsms)
+    blind = results.get("blind_hard_negatives")
+    if blind:
+        fpr = blind["model"]["fpr"]
+        out["blind_hard_negative_fpr<=0.01"] = _t(fpr, fpr <= 0.01)
+        out["blind_hard_negative_fpr<=0.01"]["ci95"] = blind["model"]["ci95"]
     for key, ci in results.get("intervals", {}).items():
         if key in out:
             out[key]["ci95"] = ci
@@ -68,7 +73,7 @@ def _reaches(key: str, ci: Any) -> bool:
     """Whether the interval of a missed target reaches it (the target's bound from its key)."""
     if key.startswith("beats_baseline"):
         return bool(ci["ci"][1] > 0.0)
-    if key == "hard_negative_fpr<=0.01":
+    if key in ("hard_negative_fpr<=0.01", "blind_hard_negative_fpr<=0.01"):
         return bool(ci[0] <= 0.01)
     if isinstance(ci, dict):  # recall >= 0.90 at precision >= 0.95
         return bool(ci["precision"][1] >= 0.95 and ci["recall"][1] >= 0.90)
@@ -82,6 +87,36 @@ def _families(counts: dict[str, int] | None) -> str:
         f"{counts['synthetic']} families, {counts['hard_negative']} of them hard negatives; "
         f"{counts['sms_rows']} SMS rows; {counts['draws']} draws"
     )
+
+
+def _blind(report: dict[str, Any] | None) -> str:
+    if not report:
+        return "no blind set in this metrics.json: run `python -m models eval`"
+    lines = [
+        f"{report['rows']} rows from {report['families']} families (about "
+        f"{report['rows'] / report['families']:.0f} renderings each, with the test vocabulary pool "
+        "and styles), every one a fine message. Flagged, with 95% intervals resampled by family:",
+        "",
+        "| scorer | flagged | families flagged | 95% interval | scam | off_platform | "
+        "harassment | spam |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, title in (
+        ("model", "shipped model"),
+        ("pipeline_no_context", "pipeline (rules' floors counted)"),
+        ("baseline_tfidf_logreg", "TF-IDF baseline"),
+    ):
+        m = report[name]
+        labels = " | ".join(str(m["by_label"][label]) for label in LABELS)
+        lines.append(
+            f"| {title} | {100 * m['fpr']:.2f}% ({m['flagged']}) | {m['families_flagged']} | "
+            f"{_span(m['ci95'])} | {labels} |"
+        )
+    concepts = ", ".join(
+        f"{c} {n}" for c, n in sorted(report["model"]["by_concept"].items(), key=lambda x: -x[1])
+    )
+    lines += ["", f"Rows flagged by the shipped model, by concept: {concepts}."]
+    return "\n".join(lines)
 
 
 def _span(ci: list[float]) -> str:
@@ -243,6 +278,7 @@ def write(artifacts: Path, results: dict[str, Any]) -> None:
         speed="\n".join(_speed(_bench())),
         targets="\n".join(_target_line(k, v) for k, v in results["targets"].items()),
         families=_families(results.get("intervals", {}).get("families")),
+        blind=_blind(results.get("blind_hard_negatives")),
         missed=", ".join(missed) if missed else "none",
         train=json.dumps(train_meta) if train_meta else "see models/train.py defaults",
         student=_student(train_meta),

@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from models import card, intervals
-from models.data.corpus import LABELS, model_text, read
+from models.data.corpus import BLIND, LABELS, model_text, read
 from models.data.synthetic import Example
 from models.metrics import binary_macro_f1, per_label, tune_thresholds
 from pipeline.scoring import Scorer
@@ -161,6 +161,33 @@ def target_intervals(
     return out
 
 
+def blind_report(
+    rows: Sequence[Example],
+    flags: dict[str, np.ndarray],
+) -> dict[str, Any]:
+    """Hard negatives flagged on the blind set (`families.BLIND_FAMILIES`), for each scorer in
+    `flags` (rows x labels): the share with its 95% interval, resampled by family, the labels
+    that fire and the concepts hit. Every row of the set is a fine message."""
+    families = [r.family for r in rows]
+    weights = intervals.resample(families)
+    concepts = sorted({r.family.split("/", 1)[0] for r in rows})
+    out: dict[str, Any] = {"rows": len(rows), "families": len(set(families))}
+    for name, flagged in flags.items():
+        hit = flagged.any(axis=1)
+        out[name] = {
+            "fpr": float(hit.mean()),
+            "ci95": intervals.interval(intervals.rate(weights, hit)),
+            "flagged": int(hit.sum()),
+            "families_flagged": len({f for f, h in zip(families, hit, strict=True) if h}),
+            "by_label": {label: int(flagged[:, j].sum()) for j, label in enumerate(LABELS)},
+            "by_concept": {
+                c: int(sum(h for f, h in zip(families, hit, strict=True) if f.startswith(c + "/")))
+                for c in concepts
+            },
+        }
+    return out
+
+
 def evaluate(artifacts: Path, data_dir: Path) -> dict[str, Any]:
     """Measure everything, write `metrics.json` and regenerate the model card."""
     train, val, test = (read(data_dir, split) for split in ("train", "val", "test"))
@@ -190,6 +217,17 @@ def evaluate(artifacts: Path, data_dir: Path) -> dict[str, Any]:
         "rows": {"train": len(train), "val": len(val), "test": len(test)},
         "intervals": target_intervals(test, shipped, thresholds, base_test, base_th),
     }
+    blind = read(data_dir, BLIND)
+    cut = np.array([thresholds[name] for name in LABELS])
+    results["blind_hard_negatives"] = blind_report(
+        blind,
+        {
+            "model": model_probs(model, blind) >= cut,
+            "pipeline_no_context": pipeline_probs(scorer, blind) >= cut,
+            "baseline_tfidf_logreg": baseline.probs(blind)
+            >= np.array([base_th[name] for name in LABELS]),
+        },
+    )
     training = artifacts / "training.json"
     if training.exists():
         results["train"] = json.loads(training.read_text(encoding="utf-8"))

@@ -4,6 +4,8 @@
 - SMS rows are split by a hash of their normalized text (70% train, 10% val, 20% test).
 - Synthetic rows are split by template family (see `templates.py`); test also uses the test
   vocabulary pool. A synthetic text equal to one already in an earlier split is dropped.
+- The blind hard negatives (`blind_hard.py`) are rendered last, into their own file: they can
+  change nothing in the other splits.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from models.data.real import load_sms
-from models.data.synthetic import Example, generate
+from models.data.synthetic import Example, generate, generate_blind
 from pipeline.stages.normalize import normalize
 from pipeline.stages.rules import match_rules, model_input
 
 LABELS = ("scam", "off_platform", "harassment", "spam")
 SPLITS = ("train", "val", "test")
+# Held out, next to test: hard negatives written blind (`families.BLIND_FAMILIES`).
+BLIND = "blind"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,7 @@ class CorpusConfig:
 
     seed: int = 13
     synthetic: tuple[tuple[str, int], ...] = (("train", 40000), ("val", 8000), ("test", 6000))
+    blind_per_family: int = 8
 
 
 def model_text(text: str) -> str:
@@ -59,6 +64,12 @@ def build(cache: Path, config: CorpusConfig = CorpusConfig()) -> dict[str, list[
             if key not in seen:
                 seen.add(key)
                 out[split].append(example)
+    out[BLIND] = []
+    for example in generate_blind(config.blind_per_family, config.seed):
+        key = normalize(example.text)
+        if key not in seen:
+            seen.add(key)
+            out[BLIND].append(example)
     return out
 
 

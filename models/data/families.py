@@ -15,6 +15,12 @@ Phrasings come from three places:
 
 Within a concept, phrasings go to train, val or test by position (`SPLIT_CYCLE`), so every
 concept is in every split while the test split's phrasings are ones the model never trained on.
+
+`blind_hard.py` holds hard negatives written later from the concept names and the label
+definitions only, with the training data and every error list out of view. They form their own
+held-out set (`BLIND_FAMILIES`, split "blind"), measured next to test and never trained on or
+used to pick a model; one close to a training or validation phrasing is dropped, and none of them
+changes what the other splits hold.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from models.data import (
+    blind_hard,
     templates,
     templates_abuse,
     templates_fine,
@@ -189,4 +196,23 @@ class _Index:
         )
 
 
+def _blind_families(seen: tuple[Family, ...]) -> tuple[tuple[Family, ...], int]:
+    """The blind hard negatives as families of split "blind", and how many phrasings were dropped
+    for being equal or close (`NEAR_DUPLICATE`) to a training or validation phrasing."""
+    kinds = {concept: (labels, hard) for concept, labels, hard, _ in concepts()}
+    known = _Index([f.template for f in seen if f.split in ("train", "val")])
+    out: list[Family] = []
+    dropped = 0
+    for concept, phrasings in blind_hard.BLIND.items():
+        if concept not in kinds or kinds[concept] != ((), True):
+            raise ValueError(f"blind phrasings need a hard-negative concept, not {concept!r}")
+        for index, template in enumerate(phrasings):
+            if known.near(template):
+                dropped += 1
+                continue
+            out.append(Family(f"{concept}/blind{index}", concept, (), "blind", template, True))
+    return tuple(out), dropped
+
+
 FAMILIES = _families()
+BLIND_FAMILIES, BLIND_DROPPED = _blind_families(FAMILIES)

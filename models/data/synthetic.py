@@ -11,7 +11,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from models.data.families import FAMILIES, Family
+from models.data.families import BLIND_FAMILIES, FAMILIES, Family
 from models.data.vocab import SLOTS
 
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -130,3 +130,14 @@ def generate(split: str, count: int, seed: int) -> list[Example]:
         text = _sentence(family, pool, rng)
         out.append(Example(text, family.labels, "synthetic", family.name, family.hard))
     return out
+
+
+def generate_blind(per_family: int, seed: int) -> list[Example]:
+    """`per_family` renderings of every blind hard-negative family, with the test vocabulary pool
+    and the same styles as the other splits, reproducibly. Every family weighs the same."""
+    rng = random.Random(f"{seed}:blind")
+    return [
+        Example(_sentence(family, "test", rng), (), "synthetic", family.name, True)
+        for family in BLIND_FAMILIES
+        for _ in range(per_family)
+    ]

@@ -1,5 +1,7 @@
 from types import ModuleType
 
+import pytest
+
 from models.data.corpus import sms_split
 from models.data.families import FAMILIES
 from models.data.synthetic import generate
@@ -121,3 +123,42 @@ def test_modules_without_validation_add_to_training_only() -> None:
         families._TRAIN_ONLY = original
     assert [f for f in without if f.split == "val"] == [f for f in FAMILIES if f.split == "val"]
     assert [f for f in without if f.split == "test"] == [f for f in FAMILIES if f.split == "test"]
+
+
+def test_blind_hard_negatives_are_their_own_held_out_set() -> None:
+    from models.data import families
+    from models.data.synthetic import generate_blind
+
+    blind = families.BLIND_FAMILIES
+    hard_concepts = {f.concept for f in FAMILIES if f.hard}
+    assert {f.concept for f in blind} == hard_concepts
+    assert all(f.split == "blind" and f.hard and not f.labels for f in blind)
+    assert len({f.name for f in blind}) == len(blind)
+    assert not {f.name for f in blind} & {f.name for f in FAMILIES}
+    # None is equal or close to a phrasing that is trained on or tunes the thresholds.
+    seen = families._Index([f.template for f in FAMILIES if f.split in ("train", "val")])
+    assert not [f.template for f in blind if seen.near(f.template)]
+    written = sum(len(p) for p in families.blind_hard.BLIND.values())
+    assert len(blind) + families.BLIND_DROPPED == written
+    rows = generate_blind(2, seed=5)
+    assert rows == generate_blind(2, seed=5)
+    assert len(rows) == 2 * len(blind)
+    assert all(r.hard and not r.labels for r in rows)
+    # The generator of the other splits never draws from them.
+    assert not {e.family for e in generate("test", 500, seed=5)} & {f.name for f in blind}
+
+
+def test_a_blind_phrasing_close_to_a_training_one_is_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from models.data import blind_hard, families
+
+    trained = next(f for f in FAMILIES if f.split == "train" and f.hard)
+    fresh = "the lamp's cord is frayed near the plug, priced for that"
+    monkeypatch.setattr(blind_hard, "BLIND", {trained.concept: (trained.template, fresh)})
+    kept, dropped = families._blind_families(FAMILIES)
+    assert [f.template for f in kept] == [fresh]
+    assert dropped == 1
+    monkeypatch.setattr(blind_hard, "BLIND", {"overpay": (fresh,)})
+    with pytest.raises(ValueError, match="hard-negative concept"):
+        families._blind_families(FAMILIES)

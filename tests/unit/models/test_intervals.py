@@ -77,6 +77,8 @@ def test_the_card_says_whether_a_missed_target_is_within_noise() -> None:
     tie["ci95"] = {"ci": [-0.03, 0.02], "share_above_zero": 0.4}
     assert _target_line("synthetic_macro_f1>=0.95", near).endswith("(within noise)")
     assert _target_line("hard_negative_fpr<=0.01", far).endswith("(beyond noise)")
+    blind = {"value": 0.02, "met": False, "ci95": [0.008, 0.04]}
+    assert _target_line("blind_hard_negative_fpr<=0.01", blind).endswith("(within noise)")
     assert _target_line("beats_baseline_f1:spam", tie).endswith("(within noise)")
     low = {"value": {"precision": 0.9, "recall": 0.95}, "met": False}
     low["ci95"] = {"precision": [0.85, 0.94], "recall": [0.93, 0.97]}

@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 from models import train
 from models.data import corpus
-from models.data.synthetic import Example, generate
+from models.data.synthetic import Example, generate, generate_blind
 from models.evaluate import evaluate
 from models.export import (
     BLEND_WEIGHTS,
@@ -44,6 +44,7 @@ pytestmark = pytest.mark.timeout(600)
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("smoke")
     splits = {s: generate(s, n, seed=3) for s, n in (("train", 160), ("val", 96), ("test", 32))}
+    splits[corpus.BLIND] = generate_blind(1, seed=3)[::10]
     corpus.write(splits, root / "data")
     config = train.TrainConfig(
         data_dir=root / "data",
@@ -196,3 +197,17 @@ def test_eval_writes_metrics_with_intervals_and_the_card(trained: Path, tmp_path
     card = (arts / "MODEL_CARD.md").read_text()
     assert "95% interval" in card
     assert f"{families['synthetic']} families" in card
+    blind = results["blind_hard_negatives"]
+    blind_rows = corpus.read(data, corpus.BLIND)
+    assert blind["rows"] == len(blind_rows)
+    assert blind["families"] == len({r.family for r in blind_rows})
+    for scorer in ("model", "pipeline_no_context", "baseline_tfidf_logreg"):
+        figures = blind[scorer]
+        assert figures["fpr"] == pytest.approx(figures["flagged"] / len(blind_rows))
+        assert sum(figures["by_concept"].values()) == figures["flagged"]
+        low, high = figures["ci95"]
+        assert 0.0 <= low <= high <= 1.0
+    target = results["targets"]["blind_hard_negative_fpr<=0.01"]
+    assert target["value"] == blind["model"]["fpr"]
+    assert "### Blind hard negatives" in card
+    assert f"{blind['rows']} rows from {blind['families']} families" in card
