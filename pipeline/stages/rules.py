@@ -75,8 +75,7 @@ _MESSENGERS = (
 # only where a clause starts ("no zelle, app only", "sorry, no venmo"): the Portuguese "no" is
 # "on the" ("pode ser no zelle?").
 _NEGATION = (
-    r"not|never|nobody|no ?one|don'?t|do not|won'?t|will not|can'?t|cannot|rather not|prefer not"
-    r"|without"
+    r"not|never|don'?t|do not|won'?t|will not|can'?t|cannot|rather not|prefer not|without"
     r"|instead of|nicht|kein(?:e|en)?|pas|non|sin|nunca|n[aã]o|hindi|nahi|nahin|niet|geen|nie"
 )
 _REFUSED_BEFORE = re.compile(
@@ -138,27 +137,7 @@ RULES: tuple[Rule, ...] = (
             r"io|ly|me|shop|store|xyz|top|info|biz|link|click)\b"
         ),
     ),
-    Rule(
-        "gift_card",
-        "scam",
-        0.0,
-        re.compile(r"\b(?:gift ?cards?|itunes|steam card|google play)"),
-        refusable=True,
-    ),
-    # Talk of moving to calls, texts or e-mail, with no number or address in it yet ("text me",
-    # "what's your number"): a signal for the model, and refusable ("i don't do phone calls").
-    Rule(
-        "contact_talk",
-        "off_platform",
-        0.0,
-        re.compile(
-            r"\b(?:phone calls?|phone numbers?|cell (?:number|phone)|call me|text me|email me"
-            r"|your (?:number|cell|email|phone)|my (?:number|cell|email)"
-            r"|(?:move|switch|go|take (?:this|it)) (?:over )?to (?:text|sms|email|phone|my phone)"
-            r"|(?:by|over|via) (?:text|sms|phone|email))\b"
-        ),
-        refusable=True,
-    ),
+    Rule("gift_card", "scam", 0.0, re.compile(r"\b(?:gift ?cards?|itunes|steam card|google play)")),
 )
 
 _CONTACT_RULES = frozenset({"phone", "email", "messenger"})

@@ -138,33 +138,6 @@ def test_a_refused_payment_app_or_messenger_gets_its_own_marker(
     assert names(text) & markers == expected
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("nobody legit asks for itunes cards", {"gift_card_refused"}),
-        ("no one pays with google play cards, it's a scam", {"gift_card_refused"}),
-        ("can you pay with a gift card instead?", {"gift_card"}),
-        ("send me a steam card and i'll ship today", {"gift_card"}),
-        ("i don't really do phone calls, the chat here works fine", {"contact_talk_refused"}),
-        ("i'd prefer not to move to text", {"contact_talk_refused"}),
-        ("what's your number? i'll text you", {"contact_talk"}),
-        ("can we take this to email?", {"contact_talk"}),
-        ("is the lamp still available?", set()),
-    ],
-)
-def test_gift_cards_and_talk_of_calls_or_texts_are_signals_and_can_be_refused(
-    text: str, expected: set[str]
-) -> None:
-    markers = {"gift_card", "gift_card_refused", "contact_talk", "contact_talk_refused"}
-    assert names(text) & markers == expected
-
-
-def test_talk_of_contact_is_a_signal_and_no_contact_for_context() -> None:
-    [hit] = [h for h in match_rules(normalize("text me later")) if h.name == "contact_talk"]
-    assert hit.weight == 0.0
-    assert not is_contact("contact_talk")
-
-
 def test_a_refused_messenger_is_no_contact() -> None:
     assert is_contact("messenger")
     assert not is_contact("messenger_refused")
