@@ -1,10 +1,12 @@
-"""`python -m models data|train|export|eval|all|seeds|compare`: rebuild and re-measure the model.
+"""`python -m models data|train|export|eval|all|seeds|compare|probe`: rebuild, re-measure.
 
 `seeds` trains and exports one build per seed and reports their validation figures only (never
 the test split): a change to the data, the rules or the training is judged on several seeds,
 since one build's seed noise (about 0.6 macro-F1 points) exceeds most effects. `compare --first
 A --second B` then sets two such groups (or two artifact folders) side by side on validation:
 the mean of each and the difference, with a paired 95% interval over template families.
+`probe` measures what a payment app or messenger that the rules don't know costs the model
+(`models/probe.py`, validation families only).
 """
 
 from __future__ import annotations
@@ -98,11 +100,22 @@ def _compare(args: argparse.Namespace) -> None:
     print(text)
 
 
+def _probe(args: argparse.Namespace) -> None:
+    from models.probe import probe
+
+    report = probe(args.second or ARTIFACTS)
+    text = json.dumps(report, indent=2)
+    if args.out is not None:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m models")
     parser.add_argument(
-        "command", choices=("data", "train", "export", "eval", "all", "seeds", "compare")
+        "command",
+        choices=("data", "train", "export", "eval", "all", "seeds", "compare", "probe"),
     )
     parser.add_argument("--seed", type=int, default=15, help="train: 15 built what ships")
     parser.add_argument("--threads", type=int, default=2)
@@ -121,10 +134,18 @@ def main(argv: list[str] | None = None) -> int:
         "--seeds", default="13,14,15", help="seeds: train, export and validate one build each"
     )
     parser.add_argument(
-        "--out", type=Path, default=None, help="seeds: where the builds go; compare: a JSON file"
+        "--out",
+        type=Path,
+        default=None,
+        help="seeds: where the builds go; compare, probe: a JSON file",
     )
     parser.add_argument("--first", type=Path, default=None, help="compare: the reference")
-    parser.add_argument("--second", type=Path, default=None, help="compare: the candidate")
+    parser.add_argument(
+        "--second",
+        type=Path,
+        default=None,
+        help="compare: the candidate; probe: an artifact folder (default: the shipped one)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     steps = {
@@ -135,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         "all": [_train, _export, _eval],
         "seeds": [_seeds],
         "compare": [_compare],
+        "probe": [_probe],
     }[args.command]
     if args.command == "all":
         args.rebuild_data = True

@@ -105,7 +105,7 @@ def style(text: str, pool: str, rng: random.Random) -> str:
     return text
 
 
-def _sentence(family: Family, pool: str, rng: random.Random) -> str:
+def sentence(family: Family, pool: str, rng: random.Random) -> str:
     text = fill(family.template, pool, rng)
     if family.labels and rng.random() < 0.25:
         extra = fill(rng.choice(_FILLER), pool, rng)
@@ -127,7 +127,7 @@ def generate(split: str, count: int, seed: int) -> list[Example]:
     for _ in range(count):
         concept = rng.choice(fine if rng.random() < 0.5 else risky)
         family = rng.choice(concepts[concept])
-        text = _sentence(family, pool, rng)
+        text = sentence(family, pool, rng)
         out.append(Example(text, family.labels, "synthetic", family.name, family.hard))
     return out
 
@@ -137,7 +137,7 @@ def generate_blind(per_family: int, seed: int) -> list[Example]:
     and the same styles as the other splits, reproducibly. Every family weighs the same."""
     rng = random.Random(f"{seed}:blind")
     return [
-        Example(_sentence(family, "test", rng), (), "synthetic", family.name, True)
+        Example(sentence(family, "test", rng), (), "synthetic", family.name, True)
         for family in BLIND_FAMILIES
         for _ in range(per_family)
     ]
