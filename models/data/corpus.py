@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -65,7 +64,6 @@ def build(cache: Path, config: CorpusConfig = CorpusConfig()) -> dict[str, list[
             if key not in seen:
                 seen.add(key)
                 out[split].append(example)
-    out["train"] = _name_dropout(out["train"], config.seed)
     out[BLIND] = []
     for example in generate_blind(config.blind_per_family, config.seed):
         key = normalize(example.text)
@@ -94,39 +92,3 @@ def read(folder: Path, split: str) -> list[Example]:
             data["labels"] = tuple(data["labels"])
             rows.append(Example(**data))
     return rows
-
-
-# Name dropout (candidate): payment apps and messengers that no rule, pool or probe knows, so that
-# training sees "pay me on X instead of the app" without the rules' `[payment_app]` marker.
-UNLISTED_NAMES: dict[str, tuple[str, ...]] = {
-    "pay": (
-        "payzo", "quikpay", "zapcash", "moneyhop", "flowpay", "swyftpay", "kwikwallet", "ubipay",
-        "paylinx", "cashbee", "transferly", "coinvio", "remitfast", "walletly", "sendzy", "payora",
-    ),
-    "messenger": ("chatterbox", "buzzchat", "talkie", "hushline", "yakkit", "pingly"),
-}
-NAME_DROPOUT = 0.5
-_NAME_SLOT = re.compile(r"\{(pay|messenger)2?\}")
-
-
-def _name_dropout(rows: list[Example], seed: int) -> list[Example]:
-    """Re-render a share of the training rows whose family names a payment app or messenger, with
-    unlisted names; validation and test are untouched."""
-    import dataclasses
-    import random
-
-    from models.data.families import FAMILIES
-    from models.data.synthetic import sentence
-
-    by_name = {f.name: f for f in FAMILIES}
-    rng = random.Random(f"{seed}:names")
-    out = []
-    for row in rows:
-        family = by_name.get(row.family)
-        if family is None or not _NAME_SLOT.search(family.template) or rng.random() >= NAME_DROPOUT:
-            out.append(row)
-            continue
-        template = _NAME_SLOT.sub(lambda m: rng.choice(UNLISTED_NAMES[m.group(1)]), family.template)
-        text = sentence(dataclasses.replace(family, template=template), "train", rng)
-        out.append(Example(text, row.labels, row.source, row.family, row.hard))
-    return out
