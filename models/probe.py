@@ -22,6 +22,7 @@ from models.data.corpus import LABELS
 from models.data.families import FAMILIES, Family
 from models.data.synthetic import Example, sentence
 from models.data.vocab import _MESSENGERS, _PAY
+from models.metrics import _prf
 
 # Real payment rails and messengers, none in `pipeline/stages/rules.py` nor in any pool (a unit
 # test checks both): when the lexicons learn one, replace it here with one they don't know.
@@ -74,13 +75,12 @@ def _figures(rows: list[Example], flags: np.ndarray) -> dict[str, Any]:
     j = LABELS.index("off_platform")
     truth = np.array(["off_platform" in r.labels for r in rows])
     hard = np.array([r.hard for r in rows])
-    tp = int((flags[:, j] & truth).sum())
-    fp, fn = int((flags[:, j] & ~truth).sum()), int((~flags[:, j] & truth).sum())
+    precision, recall, f1 = _prf(truth, flags[:, j])
     return {
         "rows": len(rows),
-        "off_platform_precision": tp / (tp + fp) if tp + fp else 0.0,
-        "off_platform_recall": tp / (tp + fn) if tp + fn else 0.0,
-        "off_platform_f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0,
+        "off_platform_precision": precision,
+        "off_platform_recall": recall,
+        "off_platform_f1": f1,
         "hard_negatives": int(hard.sum()),
         "hard_negatives_flagged": int(flags[hard].any(axis=1).sum()),
     }
