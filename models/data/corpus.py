@@ -15,7 +15,6 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from models.data.invented import with_invented_names
 from models.data.real import load_sms
 from models.data.synthetic import Example, generate, generate_blind
 from pipeline.stages.normalize import normalize
@@ -65,12 +64,6 @@ def build(cache: Path, config: CorpusConfig = CorpusConfig()) -> dict[str, list[
             if key not in seen:
                 seen.add(key)
                 out[split].append(example)
-    # Training only: renderings with invented payment apps and messengers (`invented.py`).
-    for example in with_invented_names(config.seed):
-        key = normalize(example.text)
-        if key not in seen:
-            seen.add(key)
-            out["train"].append(example)
     out[BLIND] = []
     for example in generate_blind(config.blind_per_family, config.seed):
         key = normalize(example.text)
