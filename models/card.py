@@ -210,6 +210,37 @@ def _speed(bench: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _actions(report: dict[str, Any] | None) -> str:
+    """What the policy does with fine messages that look risky, in one or two sentences."""
+    if not report:
+        return "(No policy-action counts in this metrics.json: run `python -m models eval`.)"
+
+    def part(counts: dict[str, int]) -> str:
+        return (
+            f"warns about {counts['warn']} (delivered, with a safety tip), holds {counts['hold']} "
+            f"for a moderator and blocks {counts['block']}"
+        )
+
+    test, blind = report["test"], report["blind"]
+    strict = sum(c["hold"] + c["block"] for c in (test, blind))
+    mild = sum(c["warn"] for c in (test, blind))
+    by_action: dict[str, list[str]] = {}
+    for label, action in report.get("at_threshold", {}).items():
+        by_action.setdefault(action, []).append(f"`{label}`")
+    policy = "; ".join(f"{', '.join(names)}: {action}" for action, names in by_action.items())
+    return (
+        f"What the shipped policy does with them (the whole pipeline, on a first message): of "
+        f"test's {sum(test.values()):,} hard negatives it {part(test)}; of the blind set's "
+        f"{sum(blind.values()):,} rows it {part(blind)}. "
+        + (
+            "So most of these flags keep a fine message back until a moderator approves it"
+            if strict > mild
+            else "So most of these flags are warnings: the message is still delivered"
+        )
+        + (f" (the action at each label's threshold: {policy})." if policy else ".")
+    )
+
+
 def _student(meta: dict[str, Any]) -> str:
     hidden = int(meta.get("student_hidden") or 0)
     return (
@@ -279,6 +310,7 @@ def write(artifacts: Path, results: dict[str, Any]) -> None:
         targets="\n".join(_target_line(k, v) for k, v in results["targets"].items()),
         families=_families(results.get("intervals", {}).get("families")),
         blind=_blind(results.get("blind_hard_negatives")),
+        actions=_actions(results.get("hard_negative_actions")),
         missed=", ".join(missed) if missed else "none",
         train=json.dumps(train_meta) if train_meta else "see models/train.py defaults",
         student=_student(train_meta),

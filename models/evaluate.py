@@ -25,9 +25,11 @@ from models import card, intervals
 from models.data.corpus import BLIND, LABELS, model_text, read
 from models.data.synthetic import Example
 from models.metrics import binary_macro_f1, per_label, tune_thresholds
+from pipeline.runner import ModerationRunner, RunnerConfig
 from pipeline.scoring import Scorer
 from pipeline.stages.model import ModelArtifacts, OnnxModel
 from pipeline.stages.policy import Policy
+from pipeline.verdict import Action
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +190,33 @@ def blind_report(
     return out
 
 
+def policy_actions(
+    runner: ModerationRunner, rows: Sequence[Example], size: int = 64
+) -> dict[str, int]:
+    """How many of `rows` the shipped policy allows, warns about, holds or blocks: the whole
+    pipeline on a first message (no conversation context), as a chat would see it."""
+    counts = {action.value: 0 for action in Action}
+    for i in range(0, len(rows), size):
+        for verdict in runner.score_sync([r.text for r in rows[i : i + size]]):
+            counts[verdict.action.value] += 1
+    return counts
+
+
+def hard_negative_actions(
+    artifacts: Path, test: Sequence[Example], blind: Sequence[Example]
+) -> dict[str, dict[str, Any]]:
+    """What happens to fine messages that look risky (test's hard negatives and the blind set):
+    a warning still delivers the message, a hold waits for a moderator, a block drops it.
+    `at_threshold` is each label's action at its threshold (stricter bands lie above it)."""
+    runner = ModerationRunner(RunnerConfig(artifacts_dir=artifacts))
+    counts = {
+        "test": policy_actions(runner, [r for r in test if r.hard]),
+        "blind": policy_actions(runner, blind),
+    }
+    at_threshold = {name: spec.action.value for name, spec in runner.policy.labels.items()}
+    return {**counts, "at_threshold": at_threshold}
+
+
 def evaluate(artifacts: Path, data_dir: Path) -> dict[str, Any]:
     """Measure everything, write `metrics.json` and regenerate the model card."""
     train, val, test = (read(data_dir, split) for split in ("train", "val", "test"))
@@ -228,6 +257,7 @@ def evaluate(artifacts: Path, data_dir: Path) -> dict[str, Any]:
             >= np.array([base_th[name] for name in LABELS]),
         },
     )
+    results["hard_negative_actions"] = hard_negative_actions(artifacts, test, blind)
     training = artifacts / "training.json"
     if training.exists():
         results["train"] = json.loads(training.read_text(encoding="utf-8"))

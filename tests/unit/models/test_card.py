@@ -23,3 +23,20 @@ def test_shipped_card_matches_its_template(tmp_path: Path) -> None:
         "models/artifacts/MODEL_CARD.md is stale or the template does not render: regenerate it "
         "with models.card.write (or `python -m models eval`)"
     )
+
+
+def test_hard_negative_actions_sentence_follows_the_counts() -> None:
+    def counts(warn: int, hold: int, block: int) -> dict[str, int]:
+        return {"allow": 100, "warn": warn, "hold": hold, "block": block}
+
+    policy = {"scam": "hold", "off_platform": "warn", "harassment": "hold"}
+    held = card._actions(
+        {"test": counts(2, 5, 1), "blind": counts(3, 9, 0), "at_threshold": policy}
+    )
+    assert "of test's 108 hard negatives it warns about 2" in held
+    assert "holds 9 for a moderator and blocks 0" in held
+    assert "keep a fine message back until a moderator approves it" in held
+    assert "`scam`, `harassment`: hold; `off_platform`: warn" in held
+    warned = card._actions({"test": counts(6, 1, 0), "blind": counts(9, 2, 1)})
+    assert "most of these flags are warnings" in warned
+    assert "run `python -m models eval`" in card._actions(None)

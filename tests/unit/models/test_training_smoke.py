@@ -210,4 +210,9 @@ def test_eval_writes_metrics_with_intervals_and_the_card(trained: Path, tmp_path
     target = results["targets"]["blind_hard_negative_fpr<=0.01"]
     assert target["value"] == blind["model"]["fpr"]
     assert "### Blind hard negatives" in card
+    actions = results["hard_negative_actions"]
+    assert sum(actions["test"].values()) == sum(r.hard for r in rows)
+    assert sum(actions["blind"].values()) == len(blind_rows)
+    assert set(actions["at_threshold"]) == set(results["thresholds"])
+    assert f"of the blind set's {len(blind_rows):,} rows it warns about" in card
     assert f"{blind['rows']} rows from {blind['families']} families" in card
