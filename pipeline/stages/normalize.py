@@ -1,8 +1,10 @@
 """Stage 1: fold the tricks people use to slip past filters, before rules and model see the text.
 
-NFKC, zero-width removal, homoglyph folding inside mixed-script words, leetspeak only where it
-spells a watched keyword, spaced-out letters and digits, spelled-out digits, and "at"/"dot"
-written out in e-mail addresses. The output is lower case (the model is uncased).
+NFKC, zero-width removal, "fancy text" letters (small capitals, negative circled or squared
+letters, regional-indicator runs, strike-through marks), homoglyph folding inside mixed-script
+words, leetspeak only where it spells a watched keyword, spaced-out letters and digits,
+spelled-out digits, and "at"/"dot" written out in e-mail addresses. The output is lower case (the
+model is uncased).
 """
 
 from __future__ import annotations
@@ -25,6 +27,22 @@ _ZERO_WIDTH = dict.fromkeys(
 _HOMOGLYPHS = str.maketrans(
     "авсдеһіјкмнорѕтухԁɡӏոսաνοριτυχκαεηьгпѵԛԝ",
     "abcdehijkmhopstyxdglnuwvopitvxkaenbrnvqw",
+)
+# "Fancy text" letters that NFKC leaves alone, always folded (no language is written in them):
+# small capitals, negative circled and negative squared letters (🅩, 🆉). Runs of three or more
+# regional indicators (🇿🇪🇱🇱🇪) too; a pair alone stays a flag.
+_FANCY = str.maketrans(
+    {
+        **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz", strict=True)),
+        **{0x1F150 + i: chr(ord("a") + i) for i in range(26)},
+        **{0x1F170 + i: chr(ord("a") + i) for i in range(26)},
+    }
+)
+_REGIONAL_RUN = re.compile("[\U0001F1E6-\U0001F1FF]{3,}")
+# Combining marks left on a Latin letter after NFKC composed what it could (z̶e̶l̶l̶e̶, z̴e̴l̴l̴e̴):
+# strike-through and overlay tricks. Accented letters are already single characters by then.
+_MARKS_ON_LATIN = re.compile(
+    "(?<=[a-z])[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
 )
 _LATIN = re.compile(r"[a-z]")
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_a-z]")
@@ -115,7 +133,9 @@ _SPACES = re.compile(r"\s+")
 
 def normalize(text: str) -> str:
     """Return the canonical lower-case form of a chat message that rules and model see."""
-    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
+    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower().translate(_FANCY)
+    text = _REGIONAL_RUN.sub(_regional_letters, text)
+    text = _MARKS_ON_LATIN.sub("", text)
     text = _WORD.sub(_fold_mixed_script, text)
     text = _LEET_TOKEN.sub(_unleet, text)
     text = _SPACED_LETTERS.sub(_join_spaced_letters, text)
@@ -125,6 +145,10 @@ def normalize(text: str) -> str:
     text = _AT.sub(_rebuild_address, text)
     text = _REPEATS.sub(r"\1\1\1", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _regional_letters(match: re.Match[str]) -> str:
+    return "".join(chr(ord(c) - 0x1F1E6 + ord("a")) for c in match.group(0))
 
 
 def _rebuild_address(match: re.Match[str]) -> str:

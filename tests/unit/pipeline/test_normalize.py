@@ -14,6 +14,14 @@ from pipeline.stages.normalize import normalize
         ("pay with z3lle", "pay with zelle"),
         ("v e n m o", "venmo"),
         ("ca$h app", "cash app"),
+        # "Fancy text" that NFKC leaves alone.
+        ("ᴢᴇʟʟᴇ only", "zelle only"),  # small capitals
+        ("add me on ᴡʜᴀᴛsᴀᴘᴘ", "add me on whatsapp"),
+        ("🅩🅔🅛🅛🅔 only", "zelle only"),  # negative circled
+        ("🆅🅴🅽🅼🅾 me", "venmo me"),  # negative squared
+        ("🇿🇪🇱🇱🇪 only", "zelle only"),  # a run of regional indicators
+        ("Z̶e̶l̶l̶e̶ only", "zelle only"),  # strike-through
+        ("z̴e̴l̴l̴e̴", "zelle"),
     ],
 )
 def test_folds_disguised_letters(raw: str, expected: str) -> None:
@@ -67,6 +75,9 @@ def test_rebuilds_spelled_out_emails(raw: str, expected: str) -> None:
         "cheap watches at cheapwatches4u.com today only",
         "free shipping on orders over $50 at site.com",
         "привет, как дела",  # wholly Cyrillic: another language, not a disguise
+        "shipping from 🇺🇸 or 🇬🇧",  # a flag is a pair of regional indicators
+        "café con leche, très bien, naïve",  # accents NFKC composes are kept
+        "3️⃣1️⃣0️⃣ text me",  # keycap digits keep their marks
     ],
 )
 def test_leaves_ordinary_text_alone(text: str) -> None:

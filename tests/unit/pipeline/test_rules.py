@@ -22,6 +22,9 @@ def names(text: str) -> set[str]:
         ("pay me on z3lle", "payment_app"),
         ("do you take cash app?", "payment_app"),
         ("add me on whatsapp", "messenger"),
+        ("pay with ᴄᴀsʜ ᴀᴘᴘ", "payment_app"),  # small capitals
+        ("🅩🅔🅛🅛🅔 only", "payment_app"),
+        ("add me on w̶h̶a̶t̶s̶a̶p̶p̶", "messenger"),
         ("see https://bit.ly/abc", "link"),
         ("i know where you live", "threat"),
     ],
