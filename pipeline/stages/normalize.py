@@ -31,14 +31,16 @@ _HOMOGLYPHS = str.maketrans(
 # "Fancy text" letters that NFKC leaves alone, always folded (no language is written in them):
 # small capitals, negative circled and negative squared letters (🅩, 🆉). Runs of three or more
 # regional indicators (🇿🇪🇱🇱🇪) too; a pair alone stays a flag.
-_FANCY = str.maketrans(
-    {
-        **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz", strict=True)),
-        **{0x1F150 + i: chr(ord("a") + i) for i in range(26)},
-        **{0x1F170 + i: chr(ord("a") + i) for i in range(26)},
-    }
-)
-_REGIONAL_RUN = re.compile("[\U0001F1E6-\U0001F1FF]{3,}")
+_FANCY_LETTERS: dict[int, str] = {
+    **{
+        ord(c): plain
+        for c, plain in zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz", strict=True)
+    },
+    **{0x1F150 + i: chr(ord("a") + i) for i in range(26)},
+    **{0x1F170 + i: chr(ord("a") + i) for i in range(26)},
+}
+_FANCY = str.maketrans(_FANCY_LETTERS)
+_REGIONAL_RUN = re.compile("[\U0001f1e6-\U0001f1ff]{3,}")
 # Combining marks left on a Latin letter after NFKC composed what it could (z̶e̶l̶l̶e̶, z̴e̴l̴l̴e̴):
 # strike-through and overlay tricks. Accented letters are already single characters by then.
 _MARKS_ON_LATIN = re.compile(
