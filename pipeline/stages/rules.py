@@ -48,7 +48,7 @@ class Rule:
 
 
 _PAY_APPS = (
-    r"zelle|venmo|cash ?app|\$[a-z][a-z0-9_]{2,}|paypal|pay pal|apple cash|western union"
+    r"zelle|venmo|cash ?app|cash\.app|paypal|pay pal|apple cash|western union"
     r"|moneygram|wire transfer|bank transfer|revolut|chime|wise transfer"
     # Payment rails people use around the world (money transfer, regional wallets, instant
     # bank payments). Names that are also everyday words (wise, toss, pix, blik, lydia) only
@@ -68,7 +68,12 @@ _CRYPTO = (
 _MESSENGERS = (
     r"whatsapp|whats app|telegram|signal me|wechat|kik|snapchat|snap me|line id|viber"
     r"|discord|imessage|skype|(?:facebook|fb) messenger|threema|zalo|kakao ?talk|line app"
+    # Links that open a chat: Telegram, WhatsApp, Facebook Messenger.
+    r"|(?:t|wa|m)\.me/"
 )
+# A Cash App $cashtag ("send it to $jsmith22"); not a price ("$450"). It cannot sit behind `\b`
+# like the names: a word boundary before "$" needs a letter or digit in front of it.
+_CASHTAG = r"(?<![\w$])\$[a-z][a-z0-9_]{2,}"
 
 # A negation up to three words before a name, with no punctuation in between: "i don't use
 # whatsapp", "not doing bank transfer", "sin paypal", "kein paypal"; not "why not". A bare "no"
@@ -124,7 +129,7 @@ RULES: tuple[Rule, ...] = (
         "payment_app",
         "off_platform",
         0.0,
-        re.compile(rf"\b(?:{_PAY_APPS}|{_CRYPTO})"),
+        re.compile(rf"\b(?:{_PAY_APPS}|{_CRYPTO})|{_CASHTAG}"),
         refusable=True,
     ),
     Rule("messenger", "off_platform", 0.0, re.compile(rf"\b(?:{_MESSENGERS})\b"), refusable=True),

@@ -22,6 +22,12 @@ def names(text: str) -> set[str]:
         ("pay me on z3lle", "payment_app"),
         ("do you take cash app?", "payment_app"),
         ("add me on whatsapp", "messenger"),
+        ("send it to $jsmith22", "payment_app"),  # a Cash App cashtag
+        ("my cashtag is $jsmith", "payment_app"),
+        ("cash.app/$jsmith", "payment_app"),
+        ("t.me/dealsbot", "messenger"),
+        ("wa.me/15551234567", "messenger"),
+        ("m.me/john.smith", "messenger"),
         ("pay with ᴄᴀsʜ ᴀᴘᴘ", "payment_app"),  # small capitals
         ("🅩🅔🅛🅛🅔 only", "payment_app"),
         ("add me on w̶h̶a̶t̶s̶a̶p̶p̶", "messenger"),
@@ -144,3 +150,8 @@ def test_a_refused_payment_app_or_messenger_gets_its_own_marker(
 def test_a_refused_messenger_is_no_contact() -> None:
     assert is_contact("messenger")
     assert not is_contact("messenger_refused")
+
+
+@pytest.mark.parametrize("text", ["it costs $450", "$5 off if you pick up today", "i paid $40.50"])
+def test_a_price_is_no_cashtag(text: str) -> None:
+    assert "payment_app" not in names(text)
