@@ -88,6 +88,24 @@ _REFUSED_BEFORE = re.compile(
     rf"|(?:^|[,.;:!?]|\b(?:and|so|sorry|but|please|ok|okay))\s*no)\s+$"
 )
 
+# A threat, sure enough to block: an intent to harm aimed at the person. The verb needs "you" (or
+# "your ...") after it, since marketplace chat is full of "i'll find the charger", "i'll beat any
+# price", "i'll shoot you a text" and "i'm gonna kill it at the gym". Ambiguous forms ("i'll find
+# you at the food court") are left to the model.
+_WILL = r"i(?:'ll| will| am going to|'m gonna| gonna| wanna| want to)"
+_YOU = r"(?:you|u|ya)"
+_NOT_AN_ERRAND = (
+    r"(?!,? (?:a|an|the|some|one|another|something|more|it|them|that|this|to|in|on|at|for|when"
+    r"|if|there|here|later|tomorrow|my|your)\b)"
+)
+_THREAT = re.compile(
+    rf"\b(?:{_WILL} (?:kill|hurt|stab|murder|strangle|choke|punch|smash) (?:{_YOU}|your \w+)\b"
+    rf"|{_WILL} shoot {_YOU}\b{_NOT_AN_ERRAND}"
+    rf"|{_WILL} (?:find|beat|get|hunt) {_YOU}\b{_NOT_AN_ERRAND}"
+    rf"|{_WILL} (?:beat|kick) {_YOU} up\b|{_WILL} beat the \w+ out of {_YOU}\b"
+    rf"|i know where {_YOU} live|{_YOU}(?:'re| are| r) dead|watch your back|kys)\b"
+)
+
 RULES: tuple[Rule, ...] = (
     Rule("phone", "off_platform", 0.9, re.compile(r"(?<![\w$#])\+?\d{10,13}(?![\w%])")),
     Rule("email", "off_platform", 0.9, re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b")),
@@ -119,10 +137,7 @@ RULES: tuple[Rule, ...] = (
         "threat",
         "harassment",
         0.9,
-        re.compile(
-            r"\b(?:i(?:'ll| will| am going to|'m gonna| gonna) (?:kill|hurt|find|beat|stab|shoot)"
-            r"|i know where you live|you(?:'re| are) dead|watch your back)\b"
-        ),
+        _THREAT,
         severe=True,
     ),
     Rule(

@@ -155,3 +155,41 @@ def test_a_refused_messenger_is_no_contact() -> None:
 @pytest.mark.parametrize("text", ["it costs $450", "$5 off if you pick up today", "i paid $40.50"])
 def test_a_price_is_no_cashtag(text: str) -> None:
     assert "payment_app" not in names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'll kill you",
+        "i'm gonna hurt your family",
+        "i will find you",
+        "i'll hunt you down",
+        "i'll beat you up",
+        "i'm gonna shoot you",
+        "i know where you live",
+        "go kys",
+    ],
+)
+def test_threats_are_severe(text: str) -> None:
+    hits = [hit for hit in match_rules(normalize(text)) if hit.name == "threat"]
+    assert hits
+    assert hits[0].severe
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'll find the charger and bring it",
+        "i will find a box for it",
+        "i'll find you a buyer if you want",
+        "i'll beat any price you find",
+        "i'll beat your price",
+        "i'll shoot you a text when i'm outside",
+        "i'm gonna kill it at my interview today",
+        "i will hurt my back carrying this lol",
+        "i'll get you the receipt tomorrow",
+        "i'll find you at the food court, red hat",
+    ],
+)
+def test_everyday_errands_are_no_threat(text: str) -> None:
+    assert "threat" not in names(text)
