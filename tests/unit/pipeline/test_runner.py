@@ -48,6 +48,10 @@ async def test_clear_risky_messages_are_not_allowed(runner: ModerationRunner, te
         "Is it still available? I can pick up Saturday",
         "i'll pay cash at pickup, see you at the starbucks on 5th",
         "would you take $120? I'll pay in the app",
+        # Errands that the threat rule once blocked as severe.
+        "i'll find the charger and bring it",
+        "i'll beat any price you find",
+        "i'm gonna kill it at my interview today, then i'll come by",
     ],
 )
 async def test_clear_fine_messages_are_allowed(runner: ModerationRunner, text: str) -> None:
