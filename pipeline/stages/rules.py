@@ -45,6 +45,9 @@ class Rule:
     # When every match is refused ("no zelle", "i don't use whatsapp"), the hit is named
     # `<name>_refused`: a different marker for the model, and no contact or payment for context.
     refusable: bool = False
+    # A match right after this (anchored at the end of the text before it) does not count:
+    # "serial no. 3141592653" is no phone number.
+    excused_after: re.Pattern[str] | None = None
 
 
 _PAY_APPS = (
@@ -91,7 +94,7 @@ _REFUSED_BEFORE = re.compile(
 # A threat, sure enough to block: an intent to harm aimed at the person. The verb needs "you" (or
 # "your ...") after it, since marketplace chat is full of "i'll find the charger", "i'll beat any
 # price", "i'll shoot you a text" and "i'm gonna kill it at the gym". Ambiguous forms ("i'll find
-# you at the food court") are left to the model.
+# you at the food court", "kys": also "keys" misspelt) are left to the model.
 _WILL = r"i(?:'ll| will| am going to|'m gonna| gonna| wanna| want to)"
 _YOU = r"(?:you|u|ya)"
 _NOT_AN_ERRAND = (
@@ -103,17 +106,36 @@ _THREAT = re.compile(
     rf"|{_WILL} shoot {_YOU}\b{_NOT_AN_ERRAND}"
     rf"|{_WILL} (?:find|beat|get|hunt) {_YOU}\b{_NOT_AN_ERRAND}"
     rf"|{_WILL} (?:beat|kick) {_YOU} up\b|{_WILL} beat the \w+ out of {_YOU}\b"
-    rf"|i know where {_YOU} live|{_YOU}(?:'re| are| r) dead|watch your back|kys)\b"
+    rf"|i know where {_YOU} live|{_YOU}(?:'re| are| r) dead|watch your back)\b"
+)
+
+# A number that names a thing, not a person: "serial no. 3141592653", "upc 012345678905",
+# "fedex tracking 774912345678", "model number 1234567890", "the isbn is 9780134685991".
+_PRODUCT_NUMBER = re.compile(
+    r"\b(?:isbn(?:-?1[03])?|upc|ean|sku|imei|serial|s/n|model|part|order|tracking|track|invoice"
+    r"|receipt|ref|reference|item|product|barcode|lot|vin|asin|mpn)"
+    r"(?:\s*(?:no\.?|number|num|nr|#|code))?(?:\s+(?:is|was))?\s*[:#=.-]?\s*$"
 )
 
 RULES: tuple[Rule, ...] = (
-    Rule("phone", "off_platform", 0.9, re.compile(r"(?<![\w$#])\+?\d{10,13}(?![\w%])")),
+    Rule(
+        "phone",
+        "off_platform",
+        0.9,
+        # Not a 13-digit 978/979 number: an ISBN or EAN barcode (no country code starts so).
+        re.compile(r"(?<![\w$#])(?!97[89]\d{10}(?!\d))\+?\d{10,13}(?![\w%])"),
+        excused_after=_PRODUCT_NUMBER,
+    ),
     Rule("email", "off_platform", 0.9, re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b")),
     Rule(
         "crypto_address",
         "off_platform",
         0.9,
-        re.compile(r"\b(?:0x[0-9a-f]{40}|bc1[0-9a-z]{25,59}|[13][1-9a-z]{25,34})\b"),
+        # A legacy address (base58, lower-cased here) has digits throughout; a long word that
+        # starts with 1 or 3 ("1stgenerationipadpro...") does not: two more digits at least.
+        re.compile(
+            r"\b(?:0x[0-9a-f]{40}|bc1[0-9a-z]{25,59}|[13](?=(?:[a-z]*[1-9]){2})[1-9a-z]{25,34})\b"
+        ),
     ),
     Rule(
         "verification_code",
@@ -165,22 +187,30 @@ _CONTACT_RULES = frozenset({"phone", "email", "messenger"})
 
 def match_rules(normalized: str) -> tuple[RuleHit, ...]:
     """Every rule that matches the normalized text, in declaration order."""
-    return tuple(
-        RuleHit(
-            _hit_name(rule, normalized),
-            rule.label,
-            0.0 if rule.unless is not None and rule.unless.search(normalized) else rule.weight,
-            rule.severe,
-        )
-        for rule in RULES
-        if rule.pattern.search(normalized)
-    )
+    hits = []
+    for rule in RULES:
+        matches = _matches(rule, normalized)
+        if matches:
+            weight = rule.weight
+            if rule.unless is not None and rule.unless.search(normalized):
+                weight = 0.0
+            hits.append(
+                RuleHit(_hit_name(rule, normalized, matches), rule.label, weight, rule.severe)
+            )
+    return tuple(hits)
 
 
-def _hit_name(rule: Rule, normalized: str) -> str:
-    if rule.refusable and all(
-        _REFUSED_BEFORE.search(normalized, 0, m.start()) for m in rule.pattern.finditer(normalized)
-    ):
+def _matches(rule: Rule, normalized: str) -> list[re.Match[str]]:
+    excuse = rule.excused_after
+    return [
+        m
+        for m in rule.pattern.finditer(normalized)
+        if excuse is None or not excuse.search(normalized, 0, m.start())
+    ]
+
+
+def _hit_name(rule: Rule, normalized: str, matches: list[re.Match[str]]) -> str:
+    if rule.refusable and all(_REFUSED_BEFORE.search(normalized, 0, m.start()) for m in matches):
         return f"{rule.name}_refused"
     return rule.name
 

