@@ -63,7 +63,6 @@ from models.data import (
     train_only_spam,
     train_only_spamextra,
     train_only_spamtwo,
-    train_only_terse,
 )
 
 Concept = tuple[str, tuple[str, ...], bool, tuple[str, ...]]
@@ -101,7 +100,6 @@ _TRAIN_ONLY = (
     train_only_scamtwo,
     train_only_spamtwo,
     train_only_contrasttwo,
-    train_only_terse,
 )
 
 
