@@ -42,6 +42,9 @@ class Rule:
     severe: bool = False
     # When this also matches, the hit is a signal only (weight 0): the model decides.
     unless: re.Pattern[str] | None = None
+    # When this does not match too, the hit is a signal only: the rule acts on a request for
+    # the thing ("send me the code"), not on a mention of it ("my order confirmation code is").
+    needs: re.Pattern[str] | None = None
     # When every match is refused ("no zelle", "i don't use whatsapp"), the hit is named
     # `<name>_refused`: a different marker for the model, and no contact or payment for context.
     refusable: bool = False
@@ -109,6 +112,20 @@ _THREAT = re.compile(
     rf"|i know where {_YOU} live|{_YOU}(?:'re| are| r) dead|watch your back)\b"
 )
 
+# Someone asking for something: a request verb, a question, a need, or the code the other person
+# got ("send me the code", "what's the 6 digit number you got?", "i need the verification number",
+# Hindi "bata do", "everyone sends it, go ahead"). A message that
+# only mentions a code ("my order confirmation code is 483920", "the verification code on the
+# receipt says it's authentic") has none of these: the marker reaches the model, which decides.
+_REQUEST = re.compile(
+    r"\?|\b(?:send|sned|snd|give|gimme|tell|read|forward|fwd|share|type|text|paste|drop|put"
+    r"|reply|enter|say|pass|screenshot|copy|show|need|needs|want|require[sd]?|what'?s|what"
+    r"|bata\w*|dedo|de do|ibigay|sabihin|go ahead|me (?:the|that|ur|your))\b"
+    # ... or the code the other person got: "it's just the confirmation number they sent you".
+    r"|\b(?:sent|texted|sends?) (?:to )?(?:you|u)\b"
+    r"|\b(?:you|u) (?:just )?(?:got|get|received)\b"
+)
+
 # A number that names a thing, not a person: "serial no. 3141592653", "upc 012345678905",
 # "fedex tracking 774912345678", "model number 1234567890", "the isbn is 9780134685991".
 _PRODUCT_NUMBER = re.compile(
@@ -151,9 +168,11 @@ RULES: tuple[Rule, ...] = (
         # A warning about the trick is not the trick: "if anyone asks you for a verification
         # code, it's a scam". The marker still reaches the model, which reads the context.
         unless=re.compile(
-            r"\bif (?:any|some)(?:one|body) (?:asks|wants)\b|\bnever (?:share|give)\b"
+            r"\b(?:if )?(?:any|some)(?:one|body) (?:asks|wants|asked|wanted)\b"
+            r"|\bnever (?:share|give)\b"
             r"|\b(?:it'?s|is|that'?s) (?:a|an obvious|always a) scam(?![\w-])"
         ),
+        needs=_REQUEST,
     ),
     Rule(
         "threat",
@@ -192,7 +211,9 @@ def match_rules(normalized: str) -> tuple[RuleHit, ...]:
         matches = _matches(rule, normalized)
         if matches:
             weight = rule.weight
-            if rule.unless is not None and rule.unless.search(normalized):
+            if (rule.unless is not None and rule.unless.search(normalized)) or (
+                rule.needs is not None and not rule.needs.search(normalized)
+            ):
                 weight = 0.0
             hits.append(
                 RuleHit(_hit_name(rule, normalized, matches), rule.label, weight, rule.severe)

@@ -74,6 +74,41 @@ def test_a_warning_about_the_code_trick_is_a_signal_only() -> None:
     assert [(h.name, h.weight) for h in ask] == [("verification_code", 0.9)]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my order confirmation code is 483920",
+        "the verification code on the receipt says it's authentic",
+        "it has a 6 digit pin on the lock, reset to 0000",
+        "mag-ingat kayo sa mga humihingi ng otp, scam yan palagi",
+        "someone asked me for a verification code, i reported them",
+    ],
+)
+def test_a_mention_of_a_code_is_a_signal_only(text: str) -> None:
+    """The rule acts on a request for the code; a mention leaves the decision to the model."""
+    assert [(h.name, h.weight) for h in match_rules(normalize(text))] == [
+        ("verification_code", 0.0)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the 6 digit number you got?",
+        "read me the one time code and we're done",
+        "i need the verification number that popped up on your screen",
+        "otp aaya hoga, jaldi batao",
+        "don't worry it's just the verify code, everyone sends it, go ahead",
+        "it's just the confirmation number they sent you",
+        "sed me the verification code you just got",
+    ],
+)
+def test_a_request_for_a_code_sets_the_floor(text: str) -> None:
+    assert [(h.name, h.weight) for h in match_rules(normalize(text))] == [
+        ("verification_code", 0.9)
+    ]
+
+
 def test_scam_free_is_no_warning() -> None:
     hits = match_rules(normalize("send me the verification code, it is a scam-free app"))
     assert [(h.name, h.weight) for h in hits] == [("verification_code", 0.9)]
