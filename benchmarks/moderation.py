@@ -52,6 +52,30 @@ SAMPLE = [
 ]
 
 
+# CPU features that change int8 speed, and once changed its results (see `unsign_weights` in
+# models/export.py): VNNI and AMX multiply int8 in one instruction; plain AVX2 does not.
+_INT8_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8", "asimddp", "i8mm")
+
+
+def cpu_description(cpuinfo: str | None = None) -> str:
+    """The CPU's model name and its int8-relevant instruction sets, from /proc/cpuinfo."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return platform.processor() or "unknown"
+    name, flags = "", set()
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        key = key.strip()
+        if key == "model name" and not name:
+            name = value.strip()
+        elif key in ("flags", "Features") and not flags:
+            flags = set(value.split())
+    present = " ".join(flag for flag in _INT8_FLAGS if flag in flags) or "no int8 extensions"
+    return f"{name or platform.processor() or 'unknown'} ({present})"
+
+
 def messages(limit: int) -> list[str]:
     """Held-out test messages when the corpus was built here, else a fixed sample."""
     texts = [text for text, _ in _rows()]
@@ -256,6 +280,8 @@ def run(
     teacher = teacher_latency(texts[:500], model, minilm)
     return {
         "machine": f"{platform.machine()}, {threads} CPU cores, {platform.python_version()}",
+        "cpu": cpu_description(),
+        "model_version": ModelArtifacts(artifacts).version.read_text(encoding="utf-8").strip(),
         "judge": judge and model.cascade is not None,
         "providers": model.providers,
         "messages": len(texts),

@@ -166,7 +166,13 @@ def _speed(bench: dict[str, Any]) -> list[str]:
     if not bench:
         return ["Run `python -m benchmarks.moderation` to measure.", ""]
     lines = [
-        f"Measured by `python -m benchmarks.moderation` on {bench.get('machine', 'this machine')}:",
+        f"Measured by `python -m benchmarks.moderation` on {bench.get('machine', 'this machine')}"
+        + "".join(
+            f", {label} {bench[key]}"
+            for key, label in (("cpu", "CPU"), ("model_version", "model"))
+            if key in bench
+        )
+        + ":",
         "",
         "| figure | value | target |",
         "|---|---|---|",

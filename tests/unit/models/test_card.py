@@ -40,3 +40,10 @@ def test_hard_negative_actions_sentence_follows_the_counts() -> None:
     warned = card._actions({"test": counts(6, 1, 0), "blind": counts(9, 2, 1)})
     assert "most of these flags are warnings" in warned
     assert "run `python -m models eval`" in card._actions(None)
+
+
+def test_speed_names_the_cpu_and_model_when_the_benchmark_recorded_them() -> None:
+    bench = {"machine": "x86_64, 2 CPU cores", "pipeline_p50_ms": 1.0}
+    assert card._speed(bench)[0].endswith("on x86_64, 2 CPU cores:")
+    bench |= {"cpu": "AMD EPYC (avx2)", "model_version": "1.4.1"}
+    assert card._speed(bench)[0].endswith("2 CPU cores, CPU AMD EPYC (avx2), model 1.4.1:")

@@ -1,0 +1,196 @@
+"""A standing list of chat, through the whole shipped pipeline (rules, model, policy).
+
+Everyday messages that a marketplace chat is full of, many with a word that risky messages use
+too ("code", "number", "kill", "scam", "facebook"), and risky ones in several disguises. Written
+by hand on 2026-12-06, not drawn from the generator's templates. Messages the shipped model gets
+wrong are kept as strict xfails with the reason: the card's "Known limits" names them, and a model
+that fixes one turns its xfail into a failure, so that the list is brought up to date.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import ModerationRunner, RunnerConfig
+from pipeline.verdict import Action, Verdict
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "models" / "artifacts"
+
+
+def _known(text: str, reason: str) -> object:
+    return pytest.param(text, marks=pytest.mark.xfail(strict=True, reason=reason))
+
+
+FINE = [
+    "is this still available?",
+    "hi! is the bike still for sale",
+    "can you do 40?",
+    "would you take 35 if I pick up today",
+    "I'll pay in the app",
+    "cash at pickup works for me",
+    "meet at the starbucks on 5th at 6?",
+    "my zip is 94110, how far is that",
+    "what's the model number?",
+    "the model number is A1234",
+    "serial number is on the bottom, C02XK1JHJG5H",
+    "my order confirmation code is 483920",
+    "does it come with the original box?",
+    "lol that's a steal",
+    "that's a ripoff, 20 max",
+    "this price is insane, no way",
+    "can you send more pictures of the scratches?",
+    "I'll find the charger and bring it",
+    "I can pick it up tomorrow after 5",
+    "paid via the app, check your notifications",
+    "sending the offer through the app now",
+    "ok deal",
+    "thanks!",
+    "no venmo, app only please",
+    "i don't use whatsapp, let's keep it here",
+    "the lock code is 1234, I'll reset it before you get it",
+    "tracking is 1Z999AA10123456784",
+    "the phone is unlocked and works with any carrier",
+    "it's an iPhone 12, 128gb, battery health 89%",
+    "selling because I upgraded to the 15",
+    "I'm at the door",
+    "running 10 min late sorry",
+    "where exactly is the pickup spot?",
+    "the address will show in the app once you accept",
+    "is the price negotiable?",
+    "firm on price sorry",
+    "my daughter outgrew it, barely used",
+    "the game last night was insane, we killed it",
+    "this dress is killer",
+    "you're a lifesaver, thank you so much",
+    "damn that's cheap, I'll take it",
+    "hell yeah, see you at 3",
+    "shut up, that's so cute",
+    "I'd kill for this color lol",
+    "stupid question but does it fold?",
+    "my dumb phone died, sorry for the late reply",
+    "no scams please, I've been burned before",
+    "is this a scam? the price seems too good",
+    "someone asked me for a deposit on another listing, so weird",
+    "I won't pay a deposit, only through the app",
+    "is there a warranty card with it?",
+    "I have a gift card for that store if you want to sell there instead",
+    "it's a 2019 model, bought at best buy",
+    "the wifi password for the demo is on the sticker",
+    "the item number on the tag is 38271",
+    "my apartment is 4B, buzz 4",
+    "I'm free saturday 10am to 2pm",
+    "can you hold it for me until friday?",
+    "would you ship it through the app?",
+    "shipping is 8.99 through the app",
+    "I'll leave it on the porch, you can pick up anytime",
+    "it has a small dent, see photo 3",
+    "pics or it didn't happen haha",
+    "the app says payment pending",
+    "the app keeps crashing when I open the offer",
+    "I sent an offer for 45",
+    "accepted! thanks",
+    "can you lower it to 30? I'm a student",
+    "instagram has a better photo of it, but I'll post it here",
+    "my email to the app support bounced, do you know how to reach them?",
+    "are you the original owner?",
+    "do you have the charger for it?",
+    "the zelda game is included",
+    "I paid with apple pay in the app",
+    _known(
+        "the verification code on the receipt says it's authentic",
+        "held as scam: the model reads a mention of a verification code as the ask",
+    ),
+    _known(
+        "it came with a code for a free month of the streaming service, unused",
+        "held as spam: 'free month' reads as promotion",
+    ),
+    _known(
+        "you need a code from the carrier to unlock it, I already did that",
+        "held as scam: 'you need a code' reads as the code trick",
+    ),
+    _known(
+        "the shipping label has a tracking number, I'll paste it when it ships",
+        "held as scam: tracking numbers and 'paste' are the fake-shipping pattern's words",
+    ),
+    _known(
+        "the seller before you flaked, hope you don't",
+        "held as harassment: blunt, not abusive",
+    ),
+    _known(
+        "beware of people asking for gift cards",
+        "held as scam: a warning about the trick reads as the trick",
+    ),
+    _known(
+        "here's my number for the order: 100234",
+        "warned as off_platform: 'here's my number' is how phone numbers are shared",
+    ),
+    _known(
+        "I saw your listing on facebook too",
+        "warned as off_platform: a platform's name reads as moving there",
+    ),
+    _known(
+        "the bitcoin miner is sold as-is, no warranty",
+        "warned as off_platform: 'bitcoin' is in the payment lexicon, and the model follows it",
+    ),
+]
+
+RISKY = [
+    ("text me at 555 123 4567", "off_platform"),
+    ("call me 4155550123", "off_platform"),
+    ("z3lle only", "off_platform"),
+    ("my email is john dot smith at gmail dot com", "off_platform"),
+    ("email me at bob@example.com", "off_platform"),
+    ("my number is five five five, one two three, four five six seven", "off_platform"),
+    ("whatsapp me", "off_platform"),
+    ("let's talk on whats app", "off_platform"),
+    ("hit me up on telegram @dealz", "off_platform"),
+    ("add me on instagram @seller_joe", "off_platform"),
+    ("venmo me and I'll ship today", "off_platform"),
+    ("pay with cash app to $jsmith22", "off_platform"),
+    ("can you pay in btc? cheaper for both of us", "off_platform"),
+    ("friends and family on paypal only please", "off_platform"),
+    ("wire the money and I'll ship it", "off_platform|scam"),
+    ("send half now, half on delivery, through zelle", "off_platform"),
+    ("send me the 6 digit code you just got", "scam"),
+    ("send the code google sent you so I can verify you're real", "scam"),
+    ("I overpaid by mistake, please refund the difference via zelle", "scam"),
+    ("pay a $50 deposit first to hold it", "scam"),
+    ("buy me a steam card and I'll ship", "scam"),
+    ("my courier will pick it up, I'll pay by link", "scam"),
+    ("I'm from EchoList support, your account is locked, verify at echolist-help.com", "scam"),
+    ("you'll get an email from escrow, pay there", "scam"),
+    ("I can't meet, my cousin will pick it up and pay you by check for more", "scam"),
+    ("you're a f***ing idiot", "harassment"),
+    ("ugly b*tch, nobody will buy your junk", "harassment"),
+    ("I'll hurt you if you don't show up", "harassment"),
+    ("I know where you live", "harassment"),
+    ("earn $5000 a week from home, click here www.getrich.xyz", "spam"),
+    ("check out my store for cheaper stuff, link in bio", "spam"),
+    ("follow my page for giveaways", "spam"),
+]
+
+
+@pytest.fixture(scope="module")
+def verdicts() -> dict[str, Verdict]:
+    runner = ModerationRunner(RunnerConfig(artifacts_dir=ARTIFACTS))
+    texts = [p.values[0] if hasattr(p, "values") else p for p in FINE]
+    texts += [text for text, _ in RISKY]
+    return dict(zip(texts, runner.score_sync(texts), strict=True))
+
+
+@pytest.mark.parametrize("text", FINE)
+def test_everyday_chat_is_delivered_without_a_warning(
+    verdicts: dict[str, Verdict], text: str
+) -> None:
+    verdict = verdicts[text]
+    assert verdict.action is Action.ALLOW, (verdict.flagged, verdict.reasons)
+
+
+@pytest.mark.parametrize(("text", "label"), RISKY)
+def test_risky_chat_is_flagged_for_its_label(
+    verdicts: dict[str, Verdict], text: str, label: str
+) -> None:
+    """`label` names the label to flag, or several a|b of which any will do."""
+    verdict = verdicts[text]
+    assert set(label.split("|")) & set(verdict.flagged), (verdict.flagged, verdict.reasons)
+    assert verdict.action is not Action.ALLOW
