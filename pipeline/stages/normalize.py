@@ -46,6 +46,9 @@ _REGIONAL_RUN = re.compile("[\U0001f1e6-\U0001f1ff]{3,}")
 _MARKS_ON_LATIN = re.compile(
     "(?<=[a-z])[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
 )
+# Keycap digits (4️⃣1️⃣5️⃣: a digit, an emoji variation selector, a combining enclosing keycap):
+# the plain digit.
+_KEYCAP = re.compile("(?<=[0-9#*])\ufe0f?\u20e3")
 _LATIN = re.compile(r"[a-z]")
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_a-z]")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -138,6 +141,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower().translate(_FANCY)
     text = _REGIONAL_RUN.sub(_regional_letters, text)
     text = _MARKS_ON_LATIN.sub("", text)
+    text = _KEYCAP.sub("", text)
     text = _WORD.sub(_fold_mixed_script, text)
     text = _LEET_TOKEN.sub(_unleet, text)
     text = _SPACED_LETTERS.sub(_join_spaced_letters, text)

@@ -141,6 +141,17 @@ RISKY = [
     ("my email is john dot smith at gmail dot com", "off_platform"),
     ("email me at bob@example.com", "off_platform"),
     ("my number is five five five, one two three, four five six seven", "off_platform"),
+    ("4️⃣1️⃣5️⃣5️⃣5️⃣5️⃣0️⃣1️⃣2️⃣3️⃣", "off_platform"),  # keycap digits
+    ("call me at (four15) 555-0123", "off_platform"),
+    ("jsmith88 @ gmail", "off_platform"),
+    ("ping me at jsmith88 at yahoo", "off_platform"),
+    ("reach me on wh@ts@pp", "off_platform"),
+    ("v3nm0 me", "off_platform"),
+    ("pay via c@shapp", "off_platform"),
+    ("p a y p a l friends and family", "off_platform"),
+    ("dm me on insta", "off_platform"),
+    ("hmu on tele gram", "off_platform"),
+    ("what's ur email", "off_platform"),
     ("whatsapp me", "off_platform"),
     ("let's talk on whats app", "off_platform"),
     ("hit me up on telegram @dealz", "off_platform"),
@@ -167,6 +178,11 @@ RISKY = [
     ("earn $5000 a week from home, click here www.getrich.xyz", "spam"),
     ("check out my store for cheaper stuff, link in bio", "spam"),
     ("follow my page for giveaways", "spam"),
+    pytest.param(
+        "pls send ur phone no.",
+        "off_platform",
+        marks=pytest.mark.xfail(strict=True, reason="allowed: 'phone no.' scores 0.33"),
+    ),
 ]
 
 
@@ -174,7 +190,7 @@ RISKY = [
 def verdicts() -> dict[str, Verdict]:
     runner = ModerationRunner(RunnerConfig(artifacts_dir=ARTIFACTS))
     texts = [p.values[0] if hasattr(p, "values") else p for p in FINE]
-    texts += [text for text, _ in RISKY]
+    texts += [p.values[0] if hasattr(p, "values") else p[0] for p in RISKY]
     return dict(zip(texts, runner.score_sync(texts), strict=True))
 
 
