@@ -95,6 +95,20 @@ _KEYWORDS = frozenset(
         "phone",
         "app",
         "pay",
+        # Insults written in leet ("id10t", "l0s3r"): no data row held one.
+        "idiot",
+        "loser",
+        "stupid",
+        "moron",
+        "bitch",
+        "dumb",
+        "ugly",
+        "fuck",
+        "shit",
+        "scammer",
+        "retard",
+        "whore",
+        "slut",
     }
 )
 _LEET_TOKEN = re.compile(r"(?<![\w$@])[a-z0-9$@!|]*[a-z][a-z0-9$@!|]*(?![\w$@])")
@@ -120,6 +134,9 @@ _SPACED_LETTERS = re.compile(r"(?<!\w)(?:[a-z][ .\-_*]){3,}[a-z](?!\w)")
 _DOT = re.compile(
     r"\s*[\[({]?\s*\b(?:dot|d0t)\b\s*[\])}]?\s*(com|net|org|co|io|me|us|uk|de|fr|es|ca|info)\b"
 )
+# A link with spaces before its dot: "bit . ly/3abc", "paypa1-secure .com" (a space only after
+# the dot is left alone: "hot mail. com" in an SMS is prose).
+_SPACED_DOT = re.compile(r"(?<=[a-z0-9-])\s+\.\s*(com|net|org|ly|io|xyz|biz|info)\b")
 _MAIL_PROVIDERS = r"gmail|yahoo|hotmail|outlook|icloud|aol|proton\w*|gmx"
 # "name [at] host.com" and "name @ host.com" are addresses. So is "name at host.com" when the
 # host is a mail provider or looks like one ("hotmaiil"), or when the name looks like a handle
@@ -148,6 +165,7 @@ def normalize(text: str) -> str:
     text = _SPELLED.sub(_spelled_digits, text)
     text = _DIGIT_GROUPS.sub(_join_digit_groups, text)
     text = _DOT.sub(r".\1", text)
+    text = _SPACED_DOT.sub(r".\1", text)
     text = _AT.sub(_rebuild_address, text)
     text = _REPEATS.sub(r"\1\1\1", text)
     return _SPACES.sub(" ", text).strip()

@@ -29,6 +29,7 @@ class RuleHit:
     label: str
     weight: float
     severe: bool = False
+    marker: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,9 @@ class Rule:
     # A match right after this (anchored at the end of the text before it) does not count:
     # "serial no. 3141592653" is no phone number.
     excused_after: re.Pattern[str] | None = None
+    # Whether the hit's name goes to the model as a marker. A rule added after the model was
+    # trained leaves the model's input as it was (the marker would be a word it never saw).
+    marker: bool = True
 
 
 _PAY_APPS = (
@@ -182,6 +186,35 @@ RULES: tuple[Rule, ...] = (
         severe=True,
     ),
     Rule(
+        # An insult aimed at the person: "you're an idiot", "u r such a loser", "you absolute
+        # moron". Blunt haggling ("you're crazy", "you're joking") is not one. The words alone
+        # are not enough: "désolé pour le retard" is French for "sorry for the delay".
+        "insult",
+        "harassment",
+        0.9,
+        re.compile(
+            r"\b(?:you|u|ya)(?:'re|re| are| r)? (?:(?:a|an|such an?|so|fucking|fkn|stupid|dumb"
+            r"|ugly|little|worthless|pathetic|absolute|total|complete) )*(?:retard(?:ed)?|idiot"
+            r"|moron|bitch|whore|slut|loser|scumbag|piece of shit|dumbass|asshole|cunt|dickhead"
+            r"|imbecile)s?\b"
+        ),
+        marker=False,
+    ),
+    Rule(
+        # Asking for nude or naked pictures: sexual harassment, whatever else the message says
+        # ("send nudes and i'll buy it now"). Explicit words alone are not: the SMS data holds
+        # partners' messages to each other, labelled fine.
+        "sexual",
+        "harassment",
+        0.9,
+        re.compile(
+            r"\b(?:send|snd|show|trade|swap|got any|any) (?:me |us )?(?:some |a |ur |your |more )?"
+            r"(?:nudes?|n00ds|noods|naked (?:pics?|photos?|selfies?|videos?|vids?))\b"
+            r"|\b(?:show|send) me (?:your|ur) (?:boobs|tits|dick|pussy|ass|body)\b"
+        ),
+        marker=False,
+    ),
+    Rule(
         "payment_app",
         "off_platform",
         0.0,
@@ -215,9 +248,8 @@ def match_rules(normalized: str) -> tuple[RuleHit, ...]:
                 rule.needs is not None and not rule.needs.search(normalized)
             ):
                 weight = 0.0
-            hits.append(
-                RuleHit(_hit_name(rule, normalized, matches), rule.label, weight, rule.severe)
-            )
+            name = _hit_name(rule, normalized, matches)
+            hits.append(RuleHit(name, rule.label, weight, rule.severe, rule.marker))
     return tuple(hits)
 
 
@@ -257,5 +289,7 @@ def model_input(normalized: str, hits: tuple[RuleHit, ...]) -> str:
     The markers carry what the rules know (every payment app, contact formats) into the model,
     which then judges the context: "do you take zelle?" versus "no zelle, app only".
     """
-    markers = " ".join(f"[{name}]" for name in dict.fromkeys(hit.name for hit in hits))
+    markers = " ".join(
+        f"[{name}]" for name in dict.fromkeys(hit.name for hit in hits if hit.marker)
+    )
     return f"{markers} {normalized}" if markers else normalized

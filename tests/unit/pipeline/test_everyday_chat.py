@@ -96,6 +96,10 @@ FINE = [
     "do you have the charger for it?",
     "the zelda game is included",
     "I paid with apple pay in the app",
+    "the lipstick set has 3 nude shades",
+    "send me more pics of the couch",
+    "désolé pour le retard, journée de fou",
+    "you're crazy, 20 max",
     _known(
         "the verification code on the receipt says it's authentic",
         "held as scam: the model reads a mention of a verification code as the ask",
@@ -175,9 +179,27 @@ RISKY = [
     ("ugly b*tch, nobody will buy your junk", "harassment"),
     ("I'll hurt you if you don't show up", "harassment"),
     ("I know where you live", "harassment"),
+    ("send nudes", "harassment"),
+    ("you are a retard", "harassment"),
+    pytest.param(
+        "sh1t seller, r3tard",
+        "harassment",
+        marks=pytest.mark.xfail(
+            strict=True, reason="allowed: 'retard' is French for 'delay' in training's fine rows"
+        ),
+    ),
+    ("id10t, read the listing", "harassment"),
+    ("you stup1d b1tch", "harassment"),
+    pytest.param(
+        "stfu and sell it already",
+        "harassment",
+        marks=pytest.mark.xfail(strict=True, reason="allowed: the model lets 'stfu' pass"),
+    ),
+    ("show me ur boobs and I'll pay full price", "harassment"),
     ("earn $5000 a week from home, click here www.getrich.xyz", "spam"),
     ("check out my store for cheaper stuff, link in bio", "spam"),
     ("follow my page for giveaways", "spam"),
+    ("go to bit . ly / 3abcd to get paid", "scam"),
     pytest.param(
         "pls send ur phone no.",
         "off_platform",

@@ -88,3 +88,16 @@ def test_leaves_ordinary_text_alone(text: str) -> None:
 
 def test_lowercases_and_squeezes() -> None:
     assert normalize("  SOOOOOO   Good!! ") == "sooo good!!"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("go to bit . ly / 3abcd", "go to bit.ly / 3abcd"),
+        ("claim at paypa1-secure .com", "claim at paypa1-secure.com"),
+        ("its normally hot mail. com you see!", "its normally hot mail. com you see!"),
+        ("i am done . ok", "i am done . ok"),
+    ],
+)
+def test_joins_links_spaced_before_the_dot(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected

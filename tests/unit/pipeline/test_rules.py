@@ -1,7 +1,7 @@
 import pytest
 
 from pipeline.stages.normalize import normalize
-from pipeline.stages.rules import RuleHit, combine, is_contact, match_rules
+from pipeline.stages.rules import RuleHit, combine, is_contact, match_rules, model_input
 
 
 def names(text: str) -> set[str]:
@@ -33,6 +33,12 @@ def names(text: str) -> set[str]:
         ("add me on w̶h̶a̶t̶s̶a̶p̶p̶", "messenger"),
         ("see https://bit.ly/abc", "link"),
         ("i know where you live", "threat"),
+        ("send nudes and i'll buy it now", "sexual"),
+        ("you are a retard", "insult"),
+        ("u r such a loser", "insult"),
+        ("you absolute moron, i said pickup only", "insult"),
+        ("got any naked pics?", "sexual"),
+        ("show me ur boobs", "sexual"),
     ],
 )
 def test_rule_matches(text: str, rule: str) -> None:
@@ -52,6 +58,13 @@ def test_rule_matches(text: str, rule: str) -> None:
         "register at followers-now.net",
         "if anyone asks you for a verification code, it's a scam, just fyi",
         "never share the verification code you get by sms",
+        "the lipstick set has 3 nude shades",
+        "send me more pics of the couch",
+        "show me your best price",
+        "désolé pour le retard, journée de fou",
+        "you're crazy, 20 max",
+        "you're a lifesaver",
+        "are you the idiot-proof model or the pro?",
     ],
 )
 def test_hard_negatives_hit_no_weighted_rule(text: str) -> None:
@@ -258,3 +271,11 @@ def test_long_words_are_no_wallet(text: str) -> None:
 
 def test_a_legacy_wallet_address_still_counts() -> None:
     assert "crypto_address" in names("send it to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2")
+
+
+def test_a_rule_added_after_training_sends_the_model_no_marker() -> None:
+    """The sexual-request rule flags by itself but leaves the model's input as it was trained."""
+    text = normalize("send nudes and i'll buy it now")
+    hits = match_rules(text)
+    assert [(h.name, h.weight) for h in hits] == [("sexual", 0.9)]
+    assert model_input(text, hits) == text
