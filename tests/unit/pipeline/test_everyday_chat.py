@@ -17,8 +17,9 @@ from pipeline.verdict import Action, Verdict
 ARTIFACTS = Path(__file__).resolve().parents[3] / "models" / "artifacts"
 
 
-def _known(text: str, reason: str) -> object:
-    return pytest.param(text, marks=pytest.mark.xfail(strict=True, reason=reason))
+def _known(*values: str, reason: str) -> object:
+    """A case the shipped model gets wrong: a strict xfail, with why."""
+    return pytest.param(*values, marks=pytest.mark.xfail(strict=True, reason=reason))
 
 
 FINE = [
@@ -113,39 +114,39 @@ FINE = [
     "you're crazy, 20 max",
     _known(
         "the verification code on the receipt says it's authentic",
-        "held as scam: the model reads a mention of a verification code as the ask",
+        reason="held as scam: the model reads a mention of a verification code as the ask",
     ),
     _known(
         "it came with a code for a free month of the streaming service, unused",
-        "held as spam: 'free month' reads as promotion",
+        reason="held as spam: 'free month' reads as promotion",
     ),
     _known(
         "you need a code from the carrier to unlock it, I already did that",
-        "held as scam: 'you need a code' reads as the code trick",
+        reason="held as scam: 'you need a code' reads as the code trick",
     ),
     _known(
         "the shipping label has a tracking number, I'll paste it when it ships",
-        "held as scam: tracking numbers and 'paste' are the fake-shipping pattern's words",
+        reason="held as scam: tracking numbers and 'paste' are the fake-shipping pattern's words",
     ),
     _known(
         "the seller before you flaked, hope you don't",
-        "held as harassment: blunt, not abusive",
+        reason="held as harassment: blunt, not abusive",
     ),
     _known(
         "beware of people asking for gift cards",
-        "held as scam: a warning about the trick reads as the trick",
+        reason="held as scam: a warning about the trick reads as the trick",
     ),
     _known(
         "here's my number for the order: 100234",
-        "warned as off_platform: 'here's my number' is how phone numbers are shared",
+        reason="warned as off_platform: 'here's my number' is how phone numbers are shared",
     ),
     _known(
         "I saw your listing on facebook too",
-        "warned as off_platform: a platform's name reads as moving there",
+        reason="warned as off_platform: a platform's name reads as moving there",
     ),
     _known(
         "the bitcoin miner is sold as-is, no warranty",
-        "warned as off_platform: 'bitcoin' is in the payment lexicon, and the model follows it",
+        reason="warned as off_platform: 'bitcoin' is a payment word, and the model follows it",
     ),
 ]
 
@@ -173,12 +174,10 @@ RISKY = [
     ("my insta is @bobsells", "off_platform"),
     ("reach me at bob(at)gmail(dot)com", "off_platform"),
     ("b o b @ g m a i l . c o m", "off_platform"),
-    pytest.param(
+    _known(
         "add me: snap bobsells",
         "off_platform",
-        marks=pytest.mark.xfail(
-            strict=True, reason="allowed: the lexicon knows 'snapchat' and 'snap me', not 'snap'"
-        ),
+        reason="allowed: the lexicon knows 'snapchat' and 'snap me', not 'snap'",
     ),
     ("whatsapp me", "off_platform"),
     ("let's talk on whats app", "off_platform"),
@@ -205,30 +204,20 @@ RISKY = [
     ("I know where you live", "harassment"),
     ("send nudes", "harassment"),
     ("you are a retard", "harassment"),
-    pytest.param(
+    _known(
         "sh1t seller, r3tard",
         "harassment",
-        marks=pytest.mark.xfail(
-            strict=True, reason="allowed: 'retard' is French for 'delay' in training's fine rows"
-        ),
+        reason="allowed: 'retard' is French for 'delay' in training's fine rows",
     ),
     ("id10t, read the listing", "harassment"),
     ("you stup1d b1tch", "harassment"),
-    pytest.param(
-        "stfu and sell it already",
-        "harassment",
-        marks=pytest.mark.xfail(strict=True, reason="allowed: the model lets 'stfu' pass"),
-    ),
+    _known("stfu and sell it already", "harassment", reason="allowed: the model lets 'stfu' pass"),
     ("show me ur boobs and I'll pay full price", "harassment"),
     ("earn $5000 a week from home, click here www.getrich.xyz", "spam"),
     ("check out my store for cheaper stuff, link in bio", "spam"),
     ("follow my page for giveaways", "spam"),
     ("go to bit . ly / 3abcd to get paid", "scam"),
-    pytest.param(
-        "pls send ur phone no.",
-        "off_platform",
-        marks=pytest.mark.xfail(strict=True, reason="allowed: 'phone no.' scores 0.33"),
-    ),
+    _known("pls send ur phone no.", "off_platform", reason="allowed: 'phone no.' scores 0.33"),
 ]
 
 
