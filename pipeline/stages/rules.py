@@ -118,9 +118,9 @@ _THREAT = re.compile(
 
 # Someone asking for something: a request verb, a question, a need, or the code the other person
 # got ("send me the code", "what's the 6 digit number you got?", "i need the verification number",
-# Hindi "bata do", "everyone sends it, go ahead"). A message that
-# only mentions a code ("my order confirmation code is 483920", "the verification code on the
-# receipt says it's authentic") has none of these: the marker reaches the model, which decides.
+# Hindi "bata do", "everyone sends it, go ahead"). A message that only mentions a code ("my order
+# confirmation code is 483920", "the verification code on the receipt says it's authentic") has
+# none of these: the marker reaches the model, which decides.
 _REQUEST = re.compile(
     r"\?|\b(?:send|sned|snd|give|gimme|tell|read|forward|fwd|share|type|text|paste|drop|put"
     r"|reply|enter|say|pass|screenshot|copy|show|need|needs|want|require[sd]?|what'?s|what"
