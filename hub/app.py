@@ -194,7 +194,7 @@ async def _model(app: web.Application) -> AsyncIterator[None]:
             raise RuntimeError("model unavailable: moderating with the rules alone")
 
     hub.checks["model"] = check
-    log.info("moderation ready (degraded=%s)", runner.degraded)
+    log.info("moderation ready (model %s, degraded=%s)", runner.model_version, runner.degraded)
     yield
     hub.moderation.runner = None
     await runner.close()

@@ -325,6 +325,7 @@ class ModerationService:
             "pipeline_queue": runner.get("queue_depth", 0),
             "queue_depth": depth,
             "degraded": bool(runner.get("degraded", False)),
+            "model_version": runner.get("model_version", ""),
             "enabled": self.runner is not None,
         }
 

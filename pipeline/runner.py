@@ -85,6 +85,7 @@ class ModerationRunner:
         self._pending = 0
         self._ready = False
         self._stats = RunnerStats()
+        self._version = ""
 
     @property
     def ready(self) -> bool:
@@ -95,6 +96,11 @@ class ModerationRunner:
     def degraded(self) -> bool:
         """True when verdicts come from the rules alone because the model cannot run."""
         return self._scorer.model_failed
+
+    @property
+    def model_version(self) -> str:
+        """The shipped model's VERSION ("" before `start()` or when the file is unreadable)."""
+        return self._version
 
     @property
     def policy(self) -> Policy:
@@ -108,6 +114,7 @@ class ModerationRunner:
         keep_large_blocks_mapped()  # see pipeline/memory.py: per-batch buffers are freed for real
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="moderation")
         self._policy = await loop.run_in_executor(self._executor, self._load_policy)
+        self._version = await loop.run_in_executor(self._executor, self._read_version)
         barrier = threading.Barrier(threads)
         loads = [loop.run_in_executor(self._executor, self._warm, barrier) for _ in range(threads)]
         try:
@@ -174,7 +181,15 @@ class ModerationRunner:
         """Latency percentiles, batch sizes, queue depth and counts per label and action."""
         snapshot = self._stats.snapshot(self._pending)
         snapshot["degraded"] = self.degraded
+        snapshot["model_version"] = self._version
         return snapshot
+
+    def _read_version(self) -> str:
+        try:
+            return self._artifacts.version.read_text(encoding="utf-8").strip()
+        except OSError:
+            log.warning("moderation model VERSION unreadable in %s", self._artifacts.root)
+            return ""
 
     def _load_policy(self) -> Policy:
         self._policy_loaded = True

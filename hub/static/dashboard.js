@@ -159,7 +159,10 @@ function renderStats() {
   $("s-p50").textContent = worst("p50").toFixed(1);
   $("s-p95").textContent = worst("p95").toFixed(1);
   $("s-nodes").textContent = live.length;
-  $("s-degraded").textContent = live.some((n) => n.degraded) ? "rules only" : "ok";
+  // During a rollout nodes may run different model versions: show each one.
+  const versions = [...new Set(live.map((n) => n.model_version).filter(Boolean))].sort();
+  const health = live.some((n) => n.degraded) ? "rules only" : "ok";
+  $("s-degraded").textContent = versions.length ? `${health} · ${versions.join(" / ")}` : health;
   const newest = Math.floor(now / BUCKET_MS);
   const keys = Array.from({ length: KEEP_BUCKETS }, (_, i) => newest - KEEP_BUCKETS + 1 + i);
   for (const k of state.buckets.keys()) if (k < keys[0]) state.buckets.delete(k);

@@ -95,6 +95,8 @@ async def test_held_message_is_approved_from_the_dashboard(
         await held.wait_for()
         assert await demo.locator("#buyer .msg", has_text=SCAM).count() == 0
 
+        # No model folder here: the stats tile says the node moderates with the rules alone.
+        await dashboard.locator("#s-degraded", has_text="rules only").wait_for()
         item = dashboard.locator("#queue li.item", has_text=SCAM)
         await item.wait_for()
         await item.click()
@@ -139,3 +141,22 @@ async def test_demo_tokens_exist_only_where_the_demo_is_seeded(
     finally:
         await seeded.close()
         await plain.close()
+
+
+async def test_dashboard_shows_the_model_version_each_node_runs(
+    browser: Any, hub_factory: Any, tmp_path: Path
+) -> None:
+    settings = make_settings("embedded", tmp_path, moderation_enabled=True)
+    if not (settings.model_dir / "VERSION").exists():
+        _unavailable(f"no shipped model in {settings.model_dir}")
+    version = (settings.model_dir / "VERSION").read_text(encoding="utf-8").strip()
+    h: HubHarness = await hub_factory(settings)
+    page = await browser.new_page()
+    try:
+        await page.goto(f"{h.url}/dashboard")
+        await page.fill("#token", h.token(uid("mod"), "moderator"))
+        await page.click("#signin button")
+        await page.locator("#s-degraded", has_text=f"ok · {version}").wait_for()
+    finally:
+        await page.close()
+        await h.close()

@@ -270,6 +270,7 @@ async def test_stats_stream_counts_this_nodes_traffic(mhub: HubHarness) -> None:
     assert stats["messages_per_s"] > 0
     assert set(stats["latency_ms"]) == {"p50", "p95", "p99"}
     assert stats["queue_depth"] >= 0
+    assert stats["model_version"] == ""  # this hub has no model folder: rules only
 
 
 async def test_score_route_returns_the_verdict_without_adding_context(mhub: HubHarness) -> None:

@@ -53,6 +53,17 @@ async def test_the_shipped_model_scores_and_the_hub_is_ready(model_hub: HubHarne
     assert scam["action"] in {"hold", "block"}
 
 
+async def test_stats_name_the_model_version(model_hub: HubHarness) -> None:
+    """Moderators see which model each node runs (nodes may differ during a rollout)."""
+    mod = await model_hub.client(uid("mod"), role="moderator", namespace="/moderation")
+    node = model_hub.settings.node_id
+    stats = await mod.next_where("stats", lambda s: s["node_id"] == node, timeout=8)
+    shipped = (model_hub.settings.model_dir / "VERSION").read_text(encoding="utf-8").strip()
+    assert shipped
+    assert stats["model_version"] == shipped
+    assert stats["degraded"] is False
+
+
 async def test_a_moderated_send_carries_the_models_verdict(model_hub: HubHarness) -> None:
     buyer, seller, _, conv = await model_hub.pair()
     body = {"conversation_id": conv["id"], "client_msg_id": uid(), "text": "What size is it?"}
