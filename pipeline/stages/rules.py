@@ -207,10 +207,16 @@ RULES: tuple[Rule, ...] = (
         "sexual",
         "harassment",
         0.9,
+        # A request, not a product: "any nude shades?", "send me your body measurements".
         re.compile(
-            r"\b(?:send|snd|show|trade|swap|got any|any) (?:me |us )?(?:some |a |ur |your |more )?"
-            r"(?:nudes?|n00ds|noods|naked (?:pics?|photos?|selfies?|videos?|vids?))\b"
-            r"|\b(?:show|send) me (?:your|ur) (?:boobs|tits|dick|pussy|ass|body)\b"
+            r"\b(?:send|snd|show|trade|swap) (?:me |us )?(?:some |ur |your |more )?"
+            r"(?:nudes|n00ds|noods)\b"
+            r"|\b(?:send|snd) (?:me |us )?a nude\b"
+            r"(?! (?:shade|colou?r|lip|heel|pump|shoe|bra|tone))"
+            r"|\b(?:send|snd|show|trade|swap) (?:me |us )?(?:some |a |ur |your |more )?"
+            r"naked (?:pics?|photos?|selfies?|videos?|vids?)\b"
+            r"|\b(?:show|send) me (?:your|ur) (?:boobs|tits|dick|pussy|ass"
+            r"|body (?:pics?|photos?|videos?|vids?))\b"
         ),
         marker=False,
     ),

@@ -98,6 +98,8 @@ FINE = [
     "the zelda game is included",
     "I paid with apple pay in the app",
     "the lipstick set has 3 nude shades",
+    "any nude shades left?",
+    "can you send me your body measurements so I know it fits",
     "send me more pics of the couch",
     "désolé pour le retard, journée de fou",
     "¿sigue disponible?",
