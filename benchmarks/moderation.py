@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from pipeline import ModerationRunner, RunnerConfig
+from pipeline.stages.int8 import signed_kernel_is_exact
 from pipeline.stages.model import PROVIDER_CHOICES, ModelArtifacts, OnnxModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -282,6 +283,9 @@ def run(
         "machine": f"{platform.machine()}, {threads} CPU cores, {platform.python_version()}",
         "cpu": cpu_description(),
         "model_version": ModelArtifacts(artifacts).version.read_text(encoding="utf-8").strip(),
+        # How the shipped uint8 weights ran: as int8 where this CPU's uint8 x int8 kernel is
+        # exact (VNNI; faster), else as uint8 (pipeline/stages/int8.py).
+        "int8_weights": "int8" if signed_kernel_is_exact() else "uint8",
         "judge": judge and model.cascade is not None,
         "providers": model.providers,
         "messages": len(texts),

@@ -169,7 +169,11 @@ def _speed(bench: dict[str, Any]) -> list[str]:
         f"Measured by `python -m benchmarks.moderation` on {bench.get('machine', 'this machine')}"
         + "".join(
             f", {label} {bench[key]}"
-            for key, label in (("cpu", "CPU"), ("model_version", "model"))
+            for key, label in (
+                ("cpu", "CPU"),
+                ("model_version", "model"),
+                ("int8_weights", "weights run as"),
+            )
             if key in bench
         )
         + ":",

@@ -153,7 +153,9 @@ def unsign_weights(path: Path) -> int:
     products in 16 bits (`vpmaddubsw`), which saturate: there, 1.4.0's probabilities drifted from
     the exact int8 result by up to 0.28, and its test macro-F1 fell from 0.943 to 0.940. The
     uint8 x uint8 kernel sums in 32 bits on every CPU, so every machine computes the exact result
-    (tests/unit/models/test_int8_kernels.py). Returns how many weights were converted.
+    (tests/unit/models/test_int8_kernels.py). Where the uint8 x int8 kernel is exact too (VNNI),
+    the runtime turns them back to int8 at load, which is faster (`pipeline.stages.int8`).
+    Returns how many weights were converted.
     """
     model = onnx.load(str(path))
     initializers = {tensor.name: tensor for tensor in model.graph.initializer}

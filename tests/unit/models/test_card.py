@@ -47,3 +47,5 @@ def test_speed_names_the_cpu_and_model_when_the_benchmark_recorded_them() -> Non
     assert card._speed(bench)[0].endswith("on x86_64, 2 CPU cores:")
     bench |= {"cpu": "AMD EPYC (avx2)", "model_version": "1.4.1"}
     assert card._speed(bench)[0].endswith("2 CPU cores, CPU AMD EPYC (avx2), model 1.4.1:")
+    bench |= {"int8_weights": "int8"}
+    assert card._speed(bench)[0].endswith("model 1.4.1, weights run as int8:")
