@@ -222,11 +222,22 @@ def _model_source(path: Path) -> Iterator[str]:
         del data
         yield str(path)
         return
-    fd, name = tempfile.mkstemp(prefix=f"{path.stem}-int8-", suffix=".onnx")
+    name: str | None = None
     try:
+        fd, name = tempfile.mkstemp(prefix=f"{path.stem}-int8-", suffix=".onnx")
         with os.fdopen(fd, "wb") as file:
             file.write(data)
-        del data
+    except OSError as exc:  # no writable temporary folder: the shipped file is exact too
+        log.warning("%s: int8 weights left unsigned, no temporary copy: %s", path.name, exc)
+        if name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+        name = None
+    del data
+    if name is None:
+        yield str(path)
+        return
+    try:
         log.debug("%s: %d int8 weights signed for this CPU's exact kernel", path.name, converted)
         yield name
     finally:

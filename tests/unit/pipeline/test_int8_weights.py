@@ -8,6 +8,7 @@ measurement on this CPU, and the model the runtime loads against the exact int8 
 
 import logging
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -147,3 +148,23 @@ def test_unreadable_model_is_a_load_error_on_either_path(
         with caplog.at_level(logging.WARNING), pytest.raises(ModelLoadError):
             OnnxModel(ModelArtifacts(broken), cascade=False)
     assert "int8 weights left unsigned" in caplog.text
+
+
+def test_the_temporary_copy_is_removed_and_optional(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(model_stage, "signed_kernel_is_exact", lambda: True)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    OnnxModel(ModelArtifacts(ARTIFACTS), cascade=False)
+    assert list(temp.iterdir()) == []
+    # No writable temporary folder: the shipped file loads as it is, with a warning.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    with caplog.at_level(logging.WARNING):
+        loaded = OnnxModel(ModelArtifacts(ARTIFACTS), cascade=False).predict(TEXTS)
+    assert "no temporary copy" in caplog.text
+    monkeypatch.setattr(model_stage, "signed_kernel_is_exact", lambda: False)
+    np.testing.assert_array_equal(
+        loaded, OnnxModel(ModelArtifacts(ARTIFACTS), cascade=False).predict(TEXTS)
+    )
