@@ -221,6 +221,58 @@ RULES: tuple[Rule, ...] = (
         marker=False,
     ),
     Rule(
+        # Asking for the other person's phone number, e-mail or messenger: "pls send ur phone
+        # no.", "what's your email", "can i get your whatsapp". A number of theirs that names a
+        # thing ("your order number", "your phone's battery") is not one.
+        "contact_request",
+        "off_platform",
+        0.9,
+        re.compile(
+            r"\b(?:send|give|gimme|drop|share|pm|dm|text|tell|what'?s|whats|wats"
+            r"|(?:can|could|may) i (?:get|have)|need|want|pass)(?: me)?(?: with)?"
+            r" (?:ur|your|u r|yr) (?:(?:phone|cell|mobile|whatsapp|contact|personal)(?: phone)?"
+            r" ?(?:no\b\.?|number|num|nr|#|digits|details|info)|cell\b(?! phone)|number|digits"
+            rf"|e-?mail(?: address| id)?|gmail|snap(?:chat)?|insta(?:gram)?|ig|handle|socials?"
+            rf"|{_MESSENGERS})\b"
+        ),
+        # "i don't need your number, the app is fine": the model decides.
+        unless=re.compile(
+            rf"\b(?:{_NEGATION}|no need)\b(?:\s+\S+){{0,2}}\s+(?:need|want|send|give)"
+        ),
+        marker=False,
+    ),
+    Rule(
+        # Sending someone to a social app by handle: "add me: snap bobsells", "my ig is
+        # @bobsells", "find me on facebook". Not "i saw it on facebook marketplace".
+        "social_handle",
+        "off_platform",
+        0.9,
+        re.compile(
+            r"\b(?:add|follow|hmu|hit me up|msg|message|dm|pm|find|reach|contact|text|ping"
+            r"|talk to|chat with|write)\b(?: me)?"
+            r"(?:\s+(?:on|at|via|thru|through|in)\s+|\s*[:@]\s*|\s+)"
+            r"(?:snap(?:chat)?|sc|ig|insta(?:gram)?|fb|facebook|tiktok|twitter)\b(?! marketplace)"
+            r"|\bmy (?:snap(?:chat)?|sc|ig|insta(?:gram)?|telegram|whatsapp|fb|facebook|tiktok"
+            r"|twitter|kik|discord|wechat|viber)"
+            r"(?: handle| id| username| user| name| acc(?:oun)?t?)? ?(?:is|:|=|@|-)"
+        ),
+        marker=False,
+    ),
+    Rule(
+        # A slur, at whomever it is aimed ("sh1t seller, r3tard"). Not the French "retard", a
+        # delay ("désolé pour le retard", "je suis en retard"), which training holds as fine.
+        "slur",
+        "harassment",
+        0.9,
+        re.compile(r"\bretard(?:ed|s)?\b"),
+        unless=re.compile(
+            r"\b(?:le|du|en|de|un|mon|ton|son|votre|notre|pour|sans|avec|au|petit|gros|léger"
+            r"|quel|quelle|ce)\s+retard\b|\bretard(?:s)? (?:de|du|d'|sur|dans|à|a cause)\b"
+            r"|\b(?:désolé|désolée|desole|je suis|suis)\b"
+        ),
+        marker=False,
+    ),
+    Rule(
         "payment_app",
         "off_platform",
         0.0,

@@ -40,6 +40,15 @@ def names(text: str) -> set[str]:
         ("send me some naked pics", "sexual"),
         ("send me your body pics baby", "sexual"),
         ("show me ur boobs", "sexual"),
+        ("pls send ur phone no.", "contact_request"),
+        ("what's your email", "contact_request"),
+        ("can i get your whatsapp?", "contact_request"),
+        ("drop ur digits", "contact_request"),
+        ("add me: snap bobsells", "social_handle"),
+        ("my ig is @bobsells", "social_handle"),
+        ("find me on fb, same name", "social_handle"),
+        ("sh1t seller, r3tard", "slur"),
+        ("that retarded seller ghosted me", "slur"),
     ],
 )
 def test_rule_matches(text: str, rule: str) -> None:
@@ -69,6 +78,19 @@ def test_rule_matches(text: str, rule: str) -> None:
         "you're crazy, 20 max",
         "you're a lifesaver",
         "are you the idiot-proof model or the pro?",
+        "i need your order number to find it",
+        "can you send me your phone's serial number?",
+        "give me your best number",
+        "my line is busy, text in the app",
+        "my signal is bad here",
+        "listing number is 33817 if search isn't findig it",
+        "i found it on facebook marketplace",
+        "follow me to the parking lot",
+        "message me in the app when you're outside",
+        "i don't need your number, the app is fine",
+        "je suis en retard, désolé",
+        "quelle journée pourrie, je suis en retard",
+        "désolé du retard",
     ],
 )
 def test_hard_negatives_hit_no_weighted_rule(text: str) -> None:
@@ -277,9 +299,18 @@ def test_a_legacy_wallet_address_still_counts() -> None:
     assert "crypto_address" in names("send it to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2")
 
 
-def test_a_rule_added_after_training_sends_the_model_no_marker() -> None:
-    """The sexual-request rule flags by itself but leaves the model's input as it was trained."""
-    text = normalize("send nudes and i'll buy it now")
-    hits = match_rules(text)
-    assert [(h.name, h.weight) for h in hits] == [("sexual", 0.9)]
-    assert model_input(text, hits) == text
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("send nudes and i'll buy it now", "sexual"),
+        ("pls send ur phone no.", "contact_request"),
+        ("add me: snap bobsells", "social_handle"),
+        ("sh1t seller, r3tard", "slur"),
+    ],
+)
+def test_a_rule_added_after_training_sends_the_model_no_marker(text: str, rule: str) -> None:
+    """Such a rule flags by itself but leaves the model's input as it was trained."""
+    normalized = normalize(text)
+    hits = match_rules(normalized)
+    assert [(h.name, h.weight) for h in hits] == [(rule, 0.9)]
+    assert model_input(normalized, hits) == normalized
