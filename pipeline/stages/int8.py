@@ -222,8 +222,10 @@ def signed_kernel_is_exact() -> bool:
         return False
     exact = value == _PROBE_EXACT
     log.info(
-        "int8 kernel probe: uint8 x int8 %s on this CPU (%d, exact %d)",
-        "exact" if exact else "saturates",
+        "int8 kernel probe: onnxruntime's uint8 x int8 kernel %s on this CPU (%d, exact %d)",
+        "is exact; models load with int8 weights"
+        if exact
+        else "saturates; models keep their uint8 weights",
         value,
         _PROBE_EXACT,
     )
