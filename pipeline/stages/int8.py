@@ -222,10 +222,10 @@ def signed_kernel_is_exact() -> bool:
         return False
     exact = value == _PROBE_EXACT
     log.info(
-        "int8 kernel probe: onnxruntime's uint8 x int8 kernel %s on this CPU (%d, exact %d)",
-        "is exact; models load with int8 weights"
+        "int8 kernel probe: onnxruntime's uint8 x int8 kernel %s (%d, exact %d)",
+        "is exact on this CPU; models load with int8 weights"
         if exact
-        else "saturates; models keep their uint8 weights",
+        else "saturates on this CPU; models keep their uint8 weights",
         value,
         _PROBE_EXACT,
     )
