@@ -8,6 +8,20 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "models" / "artifacts"
+SHIPPED = [name for name in ("model.onnx", "judge.onnx") if (ARTIFACTS / name).exists()]
+# Everyday and risky chat, long and short, so that batches pad and activations range widely.
+CHAT = [
+    "is this still available?",
+    "[payment_app] can you do 40 if i pay with zelle tonight? i can pick up at the mall",
+    "send me the verification code you just got so i can confirm you're real, quick",
+    "my daughter outgrew it, barely used, no scratches, comes with the original box and charger",
+    "ugly idiot, nobody will buy your junk",
+    "earn $5000 a week from home!!! click www.getrich.xyz now",
+    "ok",
+    "[phone] text me 4155550123 and we sort it out off the app, cheaper for both of us",
+]
+
 
 def matmul_weight_types(path: Path) -> set[np.dtype]:
     """The element types of every `MatMulInteger` weight in the model at `path`."""

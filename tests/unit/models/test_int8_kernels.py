@@ -16,21 +16,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from pipeline.stages.model import ModelArtifacts, OnnxModel
-from tests.support.int8 import exact_int8, matmul_weight_types
-
-ARTIFACTS = Path(__file__).resolve().parents[3] / "models" / "artifacts"
-SHIPPED = [name for name in ("model.onnx", "judge.onnx") if (ARTIFACTS / name).exists()]
-# Everyday and risky chat, long and short, so that batches pad and activations range widely.
-TEXTS = [
-    "is this still available?",
-    "[payment_app] can you do 40 if i pay with zelle tonight? i can pick up at the mall",
-    "send me the verification code you just got so i can confirm you're real, quick",
-    "my daughter outgrew it, barely used, no scratches, comes with the original box and charger",
-    "ugly idiot, nobody will buy your junk",
-    "earn $5000 a week from home!!! click www.getrich.xyz now",
-    "ok",
-    "[phone] text me 4155550123 and we sort it out off the app, cheaper for both of us",
-]
+from tests.support.int8 import ARTIFACTS, CHAT, SHIPPED, exact_int8, matmul_weight_types
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -44,8 +30,8 @@ def test_shipped_model_computes_the_exact_int8_result(tmp_path: Path, cascade: b
     shutil.copytree(ARTIFACTS, exact)
     for name in SHIPPED:
         exact_int8(ARTIFACTS / name, exact / name)
-    shipped = OnnxModel(ModelArtifacts(ARTIFACTS), cascade=cascade).predict(TEXTS)
-    reference = OnnxModel(ModelArtifacts(exact), cascade=cascade).predict(TEXTS)
+    shipped = OnnxModel(ModelArtifacts(ARTIFACTS), cascade=cascade).predict(CHAT)
+    reference = OnnxModel(ModelArtifacts(exact), cascade=cascade).predict(CHAT)
     np.testing.assert_allclose(shipped, reference, atol=1e-5)
 
 

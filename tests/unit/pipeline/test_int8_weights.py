@@ -20,17 +20,7 @@ from onnx import TensorProto, checker, helper, numpy_helper
 from pipeline.stages import int8
 from pipeline.stages import model as model_stage
 from pipeline.stages.model import ModelArtifacts, ModelLoadError, OnnxModel
-from tests.support.int8 import exact_int8
-
-ARTIFACTS = Path(__file__).resolve().parents[3] / "models" / "artifacts"
-SHIPPED = [name for name in ("model.onnx", "judge.onnx") if (ARTIFACTS / name).exists()]
-TEXTS = [
-    "is this still available?",
-    "[payment_app] can you do 40 if i pay with zelle tonight? i can pick up at the mall",
-    "send me the verification code you just got so i can confirm you're real, quick",
-    "ugly idiot, nobody will buy your junk",
-    "ok",
-]
+from tests.support.int8 import ARTIFACTS, CHAT, SHIPPED, exact_int8
 
 
 def _matmul_integer(path: Path, weight: np.ndarray, zero: np.ndarray) -> None:
@@ -132,8 +122,8 @@ def test_loaded_model_computes_the_exact_int8_result(
     shutil.copytree(ARTIFACTS, exact)
     for name in SHIPPED:
         exact_int8(ARTIFACTS / name, exact / name)
-    loaded = OnnxModel(ModelArtifacts(ARTIFACTS)).predict(TEXTS)
-    reference = OnnxModel(ModelArtifacts(exact)).predict(TEXTS)
+    loaded = OnnxModel(ModelArtifacts(ARTIFACTS)).predict(CHAT)
+    reference = OnnxModel(ModelArtifacts(exact)).predict(CHAT)
     np.testing.assert_allclose(loaded, reference, atol=1e-5)
 
 
@@ -162,9 +152,9 @@ def test_the_temporary_copy_is_removed_and_optional(
     # No writable temporary folder: the shipped file loads as it is, with a warning.
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
     with caplog.at_level(logging.WARNING):
-        loaded = OnnxModel(ModelArtifacts(ARTIFACTS), cascade=False).predict(TEXTS)
+        loaded = OnnxModel(ModelArtifacts(ARTIFACTS), cascade=False).predict(CHAT)
     assert "no temporary copy" in caplog.text
     monkeypatch.setattr(model_stage, "signed_kernel_is_exact", lambda: False)
     np.testing.assert_array_equal(
-        loaded, OnnxModel(ModelArtifacts(ARTIFACTS), cascade=False).predict(TEXTS)
+        loaded, OnnxModel(ModelArtifacts(ARTIFACTS), cascade=False).predict(CHAT)
     )
