@@ -179,6 +179,35 @@ RULES: tuple[Rule, ...] = (
         needs=_REQUEST,
     ),
     Rule(
+        # Asking for a verification code in Spanish, Portuguese or French: "envíame el código
+        # que te llegó por sms", "manda o código que chegou", "envoie-moi le code reçu par sms".
+        # (The English forms are `verification_code`, whose marker the model was trained on.)
+        "code_request",
+        "scam",
+        0.9,
+        re.compile(
+            r"\b(?:c[oó]digo|code)s?\b[^.?!]{0,40}?(?:\bque te (?:lleg[oó]|acab\w* de llegar"
+            r"|mandaron|enviaron|envi[eé])\b|\bque (?:chegou|recebeu|recebeste|te mandaram"
+            r"|te enviaram)\b|\bre[çc]us?\b|\b(?:por|par|pelo|no|do|via|en el|del) sms\b"
+            r"|\bde (?:verificaci[oó]n|verifica[çc][aã]o|v[ée]rification|confirmaci[oó]n"
+            r"|confirma[çc][aã]o|seguridad|seguran[çc]a|s[ée]curit[ée])\b"
+            r"|\bde (?:seis|6) ?d[ií]gitos\b|\b(?:à|a|de) (?:6|six) chiffres\b)"
+        ),
+        # A warning about the trick: "alguien me pidió un código de verificación, no se lo di".
+        unless=re.compile(
+            r"\b(?:alguien|algu[eé]m|quelqu'un) (?:me )?(?:pidi[oó]|pediu|m'a demand[ée])"
+            r"|\bme (?:pidieron|pediram)\b|\b(?:pidiendo|pedindo)\b|\bno se lo di\b|\bcuidado\b"
+            r"|\bestafa\w*|\barnaque\w*|\bgolpe\w*|\bnunca (?:compartas|des|passe|d[eê])\b"
+            r"|\bjamais\b"
+        ),
+        needs=re.compile(
+            r"\?|\b(?:m[aá]nda\w*|env[ií]a\w*|p[aá]sa\w*|d[aá]me|dime|d[ií]g\w*|passa|fala|diz"
+            r"|me (?:passa|manda|envia|diz|fala)|envoie\w*|envoyez|renvoie\w*|donne\w*|dis|dites"
+            r"|necesito|preciso|j'ai besoin)\b"
+        ),
+        marker=False,
+    ),
+    Rule(
         "threat",
         "harassment",
         0.9,
@@ -197,6 +226,12 @@ RULES: tuple[Rule, ...] = (
             r"|ugly|little|worthless|pathetic|absolute|total|complete) )*(?:retard(?:ed)?|idiot"
             r"|moron|bitch|whore|slut|loser|scumbag|piece of shit|dumbass|asshole|cunt|dickhead"
             r"|imbecile)s?\b"
+            # ... and in Spanish, Portuguese and French: "eres un idiota", "você é um lixo",
+            # "t'es qu'un connard".
+            r"|\b(?:eres|sos|t'es|tu es|vous [eê]tes|voc[eê] [eé]|tu [eé]s)(?: qu'une?)?"
+            r" (?:(?:un|una|um|uma|une|muy|mais|trop|tan|t[aã]o|vraiment|bien) )*(?:idiota"
+            r"|imb[eé]cil|est[uú]pid[oa]|pendej[oa]|gilipollas|tont[oa]|burr[oa]|lixo|otári[oa]"
+            r"|babaca|connard|connasse|cr[eé]tin|abruti|d[eé]bile|pute|puta|zorra|perra)s?\b"
         ),
         marker=False,
     ),

@@ -231,6 +231,22 @@ FINE = [
         "I don't need your number, the app is fine",
         reason="warned as off_platform: the model reads 'your number', not the refusal",
     ),
+    "el código del portón es 4471, toca el timbre",
+    "te mando el código de descuento por sms",
+    "cuidado, alguien me pidió el código de verificación, no se lo di",
+    "o código de segurança do cartão fica atrás",
+    "eres un genio, gracias",
+    "le code de l'immeuble c'est le 4b",
+    "¿me puedes mandar el código postal?",
+    "manda o código do produto?",
+    _known(
+        "tu es vraiment sympa",
+        reason="held as harassment: 'tu es ...' (you are) reads as the start of an insult",
+    ),
+    _known(
+        "você é um anjo, obrigado",
+        reason="held as harassment: 'você é um ...' (you are a) reads as the start of an insult",
+    ),
 ]
 
 RISKY = [
@@ -339,6 +355,83 @@ RISKY = [
         "harassment",
         reason="allowed: a sexual proposition by innuendo; the model sees no sexual word",
     ),
+    ("dame tu número y te llamo", "off_platform"),
+    ("passe-moi ton numéro", "off_platform"),
+    ("me passa seu zap", "off_platform"),
+    ("manda teu whats que te chamo", "off_platform"),
+    ("apna number do", "off_platform"),
+    ("bhai whatsapp pe baat karte hain", "off_platform"),
+    ("send it to my upi id", "off_platform"),
+    ("pay on gpay, my number is linked", "off_platform"),
+    ("paypal.me/bobsells", "off_platform"),
+    ("send to my cashapp", "off_platform"),
+    ("whtsapp me", "off_platform"),
+    ("my tele is @bobdeals", "off_platform"),
+    ("ig?", "off_platform"),
+    ("fb?", "off_platform"),
+    ("can u do revolut", "off_platform"),
+    ("e-transfer only, send to my email", "off_platform"),
+    ("interac e-transfer works", "off_platform"),
+    ("pay me with apple cash", "off_platform"),
+    ("venmo @bob-sells-22", "off_platform"),
+    ("zelle to my wife's phone, she handles it", "off_platform"),
+    ("i take crypto, usdt trc20", "off_platform"),
+    ("send half via western union", "off_platform"),
+    ("pay by bank transfer and i ship tomorrow", "off_platform"),
+    ("text me 415 five five five 0123", "off_platform"),
+    ("four one five, 555, 01 23", "off_platform"),
+    ("call me at +44 7700 900123", "off_platform"),
+    ("my number: 07700900123", "off_platform"),
+    ("mail me bob at outlook dot com", "off_platform"),
+    ("contact: bob.sells[at]proton[dot]me", "off_platform"),
+    ("envíame el código que te llegó por sms", "scam"),
+    ("manda o código que chegou no seu celular", "scam"),
+    ("envoie-moi le code reçu par sms", "scam"),
+    ("jo OTP aaya hai wo bata do", "scam"),
+    ("I sent too much, pls refund the extra $200 by zelle", "scam"),
+    ("my shipping company will collect, just pay their $40 fee", "scam"),
+    ("i'll pay extra for fast shipping, just accept the payment link i email you", "scam"),
+    ("verify your account here or it gets suspended: echoIist-verify.net", "scam"),
+    ("congrats you won a $500 gift card from EchoList! claim: bit.ly/claimgift", "scam"),
+    ("I'm a soldier overseas, can't meet, will pay by check", "scam"),
+    ("eres un idiota", "harassment"),
+    ("t'es qu'un connard", "harassment"),
+    ("você é um lixo", "harassment"),
+    ("tu madre es una puta", "harassment"),
+    ("I'll break your legs if you scam me", "harassment"),
+    ("I'm gonna come to your house", "harassment"),
+    ("you ugly piece of sh!t", "harassment"),
+    ("kill yourself", "harassment"),
+    ("go die", "harassment"),
+    ("earn 💰💰 from home, DM for details", "spam"),
+    ("hot singles in your area, click the link", "spam"),
+    ("follow @bestdeals4u for daily discounts", "spam"),
+    ("cheap iphones at my own site, link in bio", "spam"),
+    _known(
+        "wats app?",
+        "off_platform",
+        reason="allowed: 'wats app' with no verb or handle; the model scores it 0.0",
+    ),
+    _known(
+        "the apartment is yours if you wire the first month today",
+        "scam",
+        reason="allowed: scam 0.54 under the 0.68 threshold; 'wire' alone names no payment rail",
+    ),
+    _known(
+        "you better watch out",
+        "harassment",
+        reason="allowed: a veiled threat; harassment 0.36",
+    ),
+    _known(
+        "f u c k you",
+        "harassment",
+        reason="allowed: it reads 'fuck you', which the SMS data holds in banter labelled fine",
+    ),
+    _known(
+        "nice a$$, send more pics",
+        "harassment",
+        reason="allowed: sexual harassment without a word the rules or the model know",
+    ),
 ]
 
 
@@ -347,7 +440,9 @@ def verdicts() -> dict[str, Verdict]:
     runner = ModerationRunner(RunnerConfig(artifacts_dir=ARTIFACTS))
     texts = [p.values[0] if hasattr(p, "values") else p for p in FINE]
     texts += [p.values[0] if hasattr(p, "values") else p[0] for p in RISKY]
-    return dict(zip(texts, runner.score_sync(texts), strict=True))
+    # One at a time: as a message is scored alone, whatever else is in flight (1.4.1's scores
+    # moved with the other messages of a batch; see the card's History, "Batch composition").
+    return {text: runner.score_sync([text])[0] for text in texts}
 
 
 @pytest.mark.parametrize("text", FINE)

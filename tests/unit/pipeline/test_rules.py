@@ -49,6 +49,13 @@ def names(text: str) -> set[str]:
         ("find me on fb, same name", "social_handle"),
         ("sh1t seller, r3tard", "slur"),
         ("that retarded seller ghosted me", "slur"),
+        ("envíame el código que te llegó por sms", "code_request"),
+        ("manda o código que chegou no seu celular", "code_request"),
+        ("envoie-moi le code reçu par sms", "code_request"),
+        ("¿me pasas el código de verificación?", "code_request"),
+        ("eres un idiota", "insult"),
+        ("você é um lixo", "insult"),
+        ("t'es qu'un connard", "insult"),
     ],
 )
 def test_rule_matches(text: str, rule: str) -> None:
@@ -91,6 +98,14 @@ def test_rule_matches(text: str, rule: str) -> None:
         "je suis en retard, désolé",
         "quelle journée pourrie, je suis en retard",
         "désolé du retard",
+        "el código del portón es 4471, toca el timbre",
+        "te mando el código de descuento por sms",
+        "cuidado, alguien me pidió el código de verificación, no se lo di",
+        "o código de segurança do cartão fica atrás",
+        "¿me puedes mandar el código postal?",
+        "eres un genio, gracias",
+        "você é um anjo, obrigado",
+        "tu es vraiment sympa",
     ],
 )
 def test_hard_negatives_hit_no_weighted_rule(text: str) -> None:
@@ -306,6 +321,7 @@ def test_a_legacy_wallet_address_still_counts() -> None:
         ("pls send ur phone no.", "contact_request"),
         ("add me: snap bobsells", "social_handle"),
         ("sh1t seller, r3tard", "slur"),
+        ("envíame el código que te llegó por sms", "code_request"),
     ],
 )
 def test_a_rule_added_after_training_sends_the_model_no_marker(text: str, rule: str) -> None:
