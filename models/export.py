@@ -138,10 +138,125 @@ def check_parity(model: torch.nn.Module, sess: ort.InferenceSession, ids: list[l
     return drift
 
 
-def quantize(src: Path, dst: Path) -> None:
-    """Dynamic int8, per channel, symmetric; the weights then stored unsigned (`unsign_weights`)."""
+def quantize(src: Path, dst: Path, per_message: bool = False) -> None:
+    """Dynamic int8, per channel, symmetric; the weights then stored unsigned (`unsign_weights`);
+    with `per_message`, the activations quantized per message (`per_message_activations`)."""
     quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True)
     unsign_weights(dst)
+    if per_message:
+        per_message_activations(dst)
+
+
+def per_message_activations(path: Path) -> int:
+    """Quantize each `MatMulInteger` input per message instead of per batch, in place.
+
+    `quantize_dynamic` leaves `DynamicQuantizeLinear` nodes, which take one scale and zero point
+    for the whole activation tensor: every message of a batch and its padding. So a message's
+    scores depended on what it was batched with (1.4.1 on shuffled validation in batches of 32:
+    39 of 7,756 messages changed their flagged labels against one at a time). Each such node
+    becomes the same arithmetic along the batch axis: the range of the message's own values
+    (padding excluded through the attention mask, and 0 included as `DynamicQuantizeLinear`
+    does), a scale and zero point per message, one `QuantizeLinear` along axis 0. The
+    `MatMulInteger` it feeds gets a zero point of 0 (onnxruntime takes only a scalar there), and
+    the message's zero point times the weight's column sums is subtracted after the scale.
+    Returns how many nodes were rewritten.
+    """
+    model = onnx.load(str(path))
+    inferred = onnx.shape_inference.infer_shapes(model)
+    ranks = {
+        value.name: len(value.type.tensor_type.shape.dim)
+        for value in [*inferred.graph.value_info, *inferred.graph.input]
+    }
+    initializers = {tensor.name: tensor for tensor in model.graph.initializer}
+    consumers: dict[str, list[onnx.NodeProto]] = {}
+    for node in model.graph.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+
+    def constant(name: str, value: np.ndarray) -> str:
+        model.graph.initializer.append(numpy_helper.from_array(value, name))
+        return name
+
+    zero = constant("pm_zero", np.array(0.0, np.float32))
+    top = constant("pm_255", np.array(255.0, np.float32))
+    tiny = constant("pm_tiny", np.array(1e-12, np.float32))
+    zero_u8 = constant("pm_zero_u8", np.array(0, np.uint8))
+    last = constant("pm_axes_last", np.array([-1], np.int64))
+    helper = onnx.helper
+    nodes = [
+        helper.make_node("Cast", ["attention_mask"], ["pm_mask"], to=onnx.TensorProto.FLOAT),
+        helper.make_node("Unsqueeze", ["pm_mask", last], ["pm_mask3"]),
+    ]
+    corrections: dict[str, tuple[str, str, str]] = {}
+    count = 0
+    for node in model.graph.node:
+        if node.op_type != "DynamicQuantizeLinear":
+            nodes.append(node)
+            continue
+        x = node.input[0]
+        quantized, scale, zero_point = node.output
+        rank = ranks.get(x)
+        if rank not in (2, 3):
+            raise ExportError(
+                f"{x}: a rank-{rank} activation; per-message quantization needs 2 or 3"
+            )
+        p = f"pm{count}_"
+        count += 1
+        axes = list(range(1, rank))
+        stats = x
+        if rank == 3:  # (batch, sequence, features): padding excluded
+            nodes.append(helper.make_node("Mul", [x, "pm_mask3"], [p + "masked"]))
+            stats = p + "masked"
+        keep = constant(p + "axes", np.array(axes, np.int64))
+        nodes += [
+            helper.make_node("ReduceMax", [stats], [p + "max0"], axes=axes, keepdims=0),
+            helper.make_node("ReduceMin", [stats], [p + "min0"], axes=axes, keepdims=0),
+            helper.make_node("Max", [p + "max0", zero], [p + "max"]),
+            helper.make_node("Min", [p + "min0", zero], [p + "min"]),
+            helper.make_node("Sub", [p + "max", p + "min"], [p + "range"]),
+            helper.make_node("Div", [p + "range", top], [p + "scale0"]),
+            helper.make_node("Max", [p + "scale0", tiny], [p + "scale"]),
+            helper.make_node("Div", [p + "min", p + "scale"], [p + "min_q"]),
+            helper.make_node("Neg", [p + "min_q"], [p + "zp_raw"]),
+            helper.make_node("Round", [p + "zp_raw"], [p + "zp_round"]),
+            helper.make_node("Clip", [p + "zp_round", zero, top], [p + "zp"]),
+            helper.make_node("Cast", [p + "zp"], [p + "zp_u8"], to=onnx.TensorProto.UINT8),
+            helper.make_node("QuantizeLinear", [x, p + "scale", p + "zp_u8"], [quantized], axis=0),
+            helper.make_node("Unsqueeze", [p + "scale", keep], [scale]),
+            helper.make_node("Unsqueeze", [p + "zp", keep], [p + "zp_b"]),
+        ]
+        for matmul in consumers[quantized]:
+            if matmul.op_type != "MatMulInteger" or matmul.input[2] != zero_point:
+                raise ExportError(f"{quantized}: feeds {matmul.op_type}, not MatMulInteger")
+            weight = numpy_helper.to_array(initializers[matmul.input[1]]).astype(np.int64)
+            weight_zero = numpy_helper.to_array(initializers[matmul.input[3]]).astype(np.int64)
+            sums = constant(
+                f"{p}colsum_{matmul.output[0]}", (weight - weight_zero).sum(0).astype(np.float32)
+            )
+            matmul.input[2] = zero_u8
+            (cast,) = consumers[matmul.output[0]]
+            (rescale,) = consumers[cast.output[0]]
+            if cast.op_type != "Cast" or rescale.op_type != "Mul":
+                raise ExportError(f"{matmul.output[0]}: not followed by Cast and Mul")
+            combined = next(name for name in rescale.input if name != cast.output[0])
+            corrections[rescale.output[0]] = (p + "zp_b", sums, combined)
+    rewritten = []
+    for node in nodes:
+        rewritten.append(node)
+        if node.op_type == "Mul" and node.output[0] in corrections:
+            zp, sums, combined = corrections[node.output[0]]
+            out = node.output[0]
+            node.output[0] = out + "_pm_raw"
+            rewritten += [
+                helper.make_node("Mul", [zp, sums], [out + "_pm_zs"]),
+                helper.make_node("Mul", [out + "_pm_zs", combined], [out + "_pm_offset"]),
+                helper.make_node("Sub", [out + "_pm_raw", out + "_pm_offset"], [out]),
+            ]
+    del model.graph.node[:]
+    model.graph.node.extend(rewritten)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return count
 
 
 def unsign_weights(path: Path) -> int:
