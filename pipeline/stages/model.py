@@ -329,7 +329,11 @@ class OnnxModel:
         if self.cascade is not None and self._judge is not None:
             routed = np.flatnonzero(self.cascade.route(probs))
             if routed.size:
-                judged = _sigmoid(self._logits(self._judge, [rows[i] for i in routed]))
+                # One message per judge call: int8 activations are quantized with one scale per
+                # batch, so in a batch the judge's score moved with the other messages in it
+                # and their padding (39 of 7,756 shuffled validation messages changed their
+                # flagged labels; model card, History, "Batch composition").
+                judged = np.vstack([_sigmoid(self._logits(self._judge, [rows[i]])) for i in routed])
                 weight = self.cascade.weight
                 probs[routed] = (1.0 - weight) * probs[routed] + weight * judged
         return probs

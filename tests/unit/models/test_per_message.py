@@ -96,10 +96,22 @@ def test_per_message_int8_stays_close_to_the_float_product(tmp_path: Path) -> No
     assert np.abs(np.asarray(y8) - np.asarray(y32)).max() < 0.02 * np.abs(y32).max()
 
 
+def test_the_judge_scores_each_message_alone() -> None:
+    """The runtime sends the judge one message at a time: what is left of the batch's effect is
+    the student's, at most about 0.01 (1.4.1's batched judge moved these by up to 0.035)."""
+    model = OnnxModel(ModelArtifacts(ARTIFACTS))
+    alone = np.vstack([model.predict([text]) for text in MESSAGES])
+    for batch in (MESSAGES, MESSAGES[::-1]):
+        scores = model.predict(batch)
+        if batch is not MESSAGES:
+            scores = scores[::-1]
+        assert np.abs(scores - alone).max() < 0.015
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="1.4.1 quantizes per batch: the per-message rewrite cost about 10% of the runner's "
-    "throughput and is not shipped (card, History, 'Batch composition')",
+    reason="1.4.1's student quantizes per batch (at most about 0.01): the per-message rewrite "
+    "cost about 10% of the runner's throughput and is not shipped (card, History)",
 )
 def test_shipped_model_scores_a_message_the_same_in_any_batch() -> None:
     model = OnnxModel(ModelArtifacts(ARTIFACTS))
