@@ -57,7 +57,13 @@ def _export(args: argparse.Namespace) -> None:
 
     teacher = None if args.no_teacher else TEACHER_ONNX
     report = export(
-        ExportConfig(run_dir=RUN, data_dir=DATA, artifacts_dir=ARTIFACTS, teacher_out=teacher)
+        ExportConfig(
+            run_dir=RUN,
+            data_dir=DATA,
+            artifacts_dir=ARTIFACTS,
+            teacher_out=teacher,
+            per_message=args.per_message,
+        )
     )
     print(json.dumps(report))
 
@@ -121,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rebuild-data", action="store_true")
     parser.add_argument("--no-teacher", action="store_true", help="skip the teacher ONNX export")
+    parser.add_argument(
+        "--per-message",
+        action="store_true",
+        help="export: quantize activations per message, not per batch (model card, History)",
+    )
     parser.add_argument(
         "--reuse-teacher", action="store_true", help="train only the student on a cached teacher"
     )

@@ -218,3 +218,19 @@ def test_eval_writes_metrics_with_intervals_and_the_card(trained: Path, tmp_path
     assert set(actions["at_threshold"]) == set(results["thresholds"])
     assert f"of the blind set's {len(blind_rows):,} rows it warns about" in card
     assert f"{blind['rows']} rows from {blind['families']} families" in card
+
+
+def test_export_per_message_scores_a_message_the_same_in_any_batch(
+    trained: Path, tmp_path: Path
+) -> None:
+    """`models export --per-message`: the student and the judge quantize each message alone."""
+    arts = tmp_path / "per-message"
+    export(
+        ExportConfig(
+            trained / "run", trained / "data", arts, max_int8_f1_drop=1.0, per_message=True
+        )
+    )
+    texts = ["is it available?", "send me the verification code you got " * 3, "ok", "zelle?"]
+    model = OnnxModel(ModelArtifacts(arts))
+    alone = np.vstack([model.predict([text]) for text in texts])
+    np.testing.assert_allclose(model.predict(texts), alone, atol=1e-6)
