@@ -15,6 +15,12 @@ a message whose first-stage probability for any label lies in `[low, high)` is r
 judge (the fine-tuned MiniLM teacher, int8), and gets `(1 - weight) * first + weight * judge`.
 Confident messages (most chat) never reach the judge. One judge session is shared by all
 threads (onnxruntime runs concurrent calls on one session), each call on one thread.
+
+The networks read `max_length` tokens. A longer message is scored as overlapping windows of
+its tokens (`windows`): each window carries the rules' markers, goes through the whole first
+stage and the judge like a message of its own, and each label takes its highest window. So a
+friendly preamble cannot push a scam out of the model's sight. A message that fits is one
+window, scored exactly as a truncated message was.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -46,7 +53,9 @@ __all__ = [
     "ModelError",
     "ModelLoadError",
     "OnnxModel",
+    "Window",
     "select_providers",
+    "windows",
 ]
 
 # onnxruntime's own exceptions derive from Exception, not from RuntimeError.
@@ -168,18 +177,69 @@ def _shared_judge(path: Path, providers: Sequence[str] | None) -> ort.InferenceS
     return _shared(ort.InferenceSession, path, chosen, lambda: _session(path, chosen))
 
 
-def _shared_tokenizer(path: Path, max_length: int) -> Tokenizer:
+def _shared_tokenizer(path: Path) -> Tokenizer:
     def load() -> Tokenizer:
         try:
             tokenizer = Tokenizer.from_file(str(path))
         except Exception as exc:  # tokenizers raises a bare Exception
             raise ValueError(f"unreadable tokenizer {path.name}: {exc}") from exc
-        # Configured once, before any thread sees it: `encode` only reads it afterwards.
+        # Configured once, before any thread sees it: `encode` only reads it afterwards. No
+        # truncation: `windows` cuts long messages itself.
         tokenizer.no_padding()
-        tokenizer.enable_truncation(max_length)
+        tokenizer.no_truncation()
         return tokenizer
 
-    return _shared(Tokenizer, path, (max_length,), load)
+    return _shared(Tokenizer, path, ("untruncated",), load)
+
+
+# The rules' markers in front of the text (`pipeline.stages.rules.model_input`): "[phone] [x] ".
+_MARKERS = re.compile(r"(?:\[[a-z0-9_]+\] )+")
+# A window keeps at least this many of the message's own tokens, markers shortened if need be.
+_MIN_BODY = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """One stretch of a message as the networks see it: token ids with [CLS] and [SEP], and its
+    text (the markers and the stretch) for the lexical half."""
+
+    ids: list[int]
+    text: str
+
+
+def windows(
+    tokenizer: Tokenizer, text: str, max_length: int, cls: int, sep: int
+) -> list[Window]:
+    """The windows of one model input. A text of at most `max_length` tokens (with [CLS] and
+    [SEP]) is one window, the same ids as a tokenizer truncating at `max_length`. A longer one
+    is cut into windows of its tokens after the markers, each window the markers plus up to
+    `max_length - 2 - len(markers)` tokens, each starting half a window after the last, the last
+    one reaching the end."""
+    encoding = tokenizer.encode(text, add_special_tokens=False)
+    ids = encoding.ids
+    if len(ids) <= max_length - 2:
+        return [Window([cls, *ids, sep], text)]
+    offsets = encoding.offsets
+    match = _MARKERS.match(text)
+    prefix_chars = match.end() if match else 0
+    prefix = 0
+    while prefix < len(ids) and offsets[prefix][0] < prefix_chars:
+        prefix += 1
+    prefix = min(prefix, max_length - 2 - _MIN_BODY)
+    marker_ids = ids[:prefix]
+    marker_text = text[: offsets[prefix][0]] if prefix else ""
+    body, body_offsets = ids[prefix:], offsets[prefix:]
+    width = max_length - 2 - prefix
+    step = max(1, width // 2)
+    out = []
+    start = 0
+    while True:
+        end = min(start + width, len(body))
+        stretch = text[body_offsets[start][0] : body_offsets[end - 1][1]]
+        out.append(Window([cls, *marker_ids, *body[start:end], sep], marker_text + stretch))
+        if end == len(body):
+            return out
+        start += step
 
 
 def _session(path: Path, providers: Sequence[str] | None) -> ort.InferenceSession:
@@ -292,7 +352,8 @@ class OnnxModel:
             self._judge = (
                 _shared_judge(artifacts.judge, providers) if self.cascade is not None else None
             )
-            self._tokenizer = _shared_tokenizer(artifacts.tokenizer, self.max_length)
+            self._tokenizer = _shared_tokenizer(artifacts.tokenizer)
+            self._cls, self._sep = (self._special(name) for name in ("[CLS]", "[SEP]"))
             self._session = _session(artifacts.model, providers)
         except _LOAD_ERRORS as exc:
             raise ModelLoadError(f"cannot load the model in {artifacts.root}: {exc}") from exc
@@ -308,18 +369,35 @@ class OnnxModel:
         """The providers the session actually uses."""
         return list(self._session.get_providers())
 
-    def encode(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Token ids and attention mask, padded to the longest text of the batch."""
-        # One by one: encode_batch would start the tokenizer's own thread pool inside our workers.
-        return _pad([self._tokenizer.encode(text).ids for text in texts])
+    def _special(self, token: str) -> int:
+        index = self._tokenizer.token_to_id(token)
+        if index is None:
+            raise ValueError(f"the tokenizer has no {token} token")
+        return int(index)
+
+    def windows(self, text: str) -> list[Window]:
+        """The windows this model scores `text` in (one unless it is longer than `max_length`)."""
+        return windows(self._tokenizer, text, self.max_length, self._cls, self._sep)
 
     def predict(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Probabilities, shape (len(texts), len(labels)).
 
         A large batch is sorted by length and run in slices of `_SLICE`, so that short messages
-        are not padded to the longest one of the whole batch.
+        are not padded to the longest one of the whole batch. A long message is scored per
+        window, and each label takes its highest window.
         """
-        rows = [self._tokenizer.encode(text).ids for text in texts]
+        # One by one: encode_batch would start the tokenizer's own thread pool inside our workers.
+        pieces = [self.windows(text) for text in texts]
+        if all(len(piece) == 1 for piece in pieces):
+            return self._predict([piece[0].ids for piece in pieces], texts)
+        owners = np.array([i for i, piece in enumerate(pieces) for _ in piece], dtype=np.intp)
+        flat = [window for piece in pieces for window in piece]
+        per_window = self._predict([w.ids for w in flat], [w.text for w in flat])
+        probs = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        np.maximum.at(probs, owners, per_window)
+        return probs
+
+    def _predict(self, rows: Sequence[list[int]], texts: Sequence[str]) -> npt.NDArray[np.float32]:
         probs = _sigmoid(self._logits(self._session, rows))
         if self._lexical is not None:
             weight = self.lexical_weight
