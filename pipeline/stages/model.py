@@ -194,8 +194,18 @@ def _shared_tokenizer(path: Path) -> Tokenizer:
 
 # The rules' markers in front of the text (`pipeline.stages.rules.model_input`): "[phone] [x] ".
 _MARKERS = re.compile(r"(?:\[[a-z0-9_]+\] )+")
-# A window keeps at least this many of the message's own tokens, markers shortened if need be.
-_MIN_BODY = 16
+# A long message's windows: this many of its own tokens each (plus the markers), starting at
+# most `_STEP` tokens apart, so that any stretch of up to `_WIDTH - _STEP + 1` tokens lies whole
+# in a window with few others. Wider windows let friendly text around a short risky sentence
+# outweigh it (the student pools over its tokens; model card, History, "Long messages").
+_WIDTH = 24
+_STEP = 8
+# ...and at most this many windows, spread evenly, so that one message costs at most about as
+# much as this many short ones. Up to 208 tokens (about 900 characters of English) they start at
+# most 8 apart; a longer message's start further apart, up to a whole window apart at 576 tokens
+# (the hub's 2,000 characters of ordinary text are about 450). Past that, the windows leave gaps
+# between them that only the rules read.
+_MAX_WINDOWS = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,9 +222,10 @@ def windows(
 ) -> list[Window]:
     """The windows of one model input. A text of at most `max_length` tokens (with [CLS] and
     [SEP]) is one window, the same ids as a tokenizer truncating at `max_length`. A longer one
-    is cut into windows of its tokens after the markers, each window the markers plus up to
-    `max_length - 2 - len(markers)` tokens, each starting half a window after the last, the last
-    one reaching the end."""
+    is cut into windows of its tokens after the markers: each window the markers (cut short if
+    they leave less than `_WIDTH` tokens) plus `_WIDTH` of the message's tokens, the first at its
+    start, the last at its end, and between them evenly spaced starts, at most `_STEP` apart
+    unless that would take more than `_MAX_WINDOWS` windows."""
     encoding = tokenizer.encode(text, add_special_tokens=False)
     ids = encoding.ids
     if len(ids) <= max_length - 2:
@@ -225,21 +236,20 @@ def windows(
     prefix = 0
     while prefix < len(ids) and offsets[prefix][0] < prefix_chars:
         prefix += 1
-    prefix = min(prefix, max_length - 2 - _MIN_BODY)
+    width = max(1, min(_WIDTH, max_length - 2))
+    prefix = max(0, min(prefix, max_length - 2 - width))
     marker_ids = ids[:prefix]
     marker_text = text[: offsets[prefix][0]] if prefix else ""
     body, body_offsets = ids[prefix:], offsets[prefix:]
-    width = max_length - 2 - prefix
-    step = max(1, width // 2)
+    span = len(body) - width  # > 0: the text does not fit
+    count = min(_MAX_WINDOWS, -(-span // _STEP) + 1)
+    starts = sorted({round(i * span / (count - 1)) for i in range(count)})
     out = []
-    start = 0
-    while True:
-        end = min(start + width, len(body))
+    for start in starts:
+        end = start + width
         stretch = text[body_offsets[start][0] : body_offsets[end - 1][1]]
         out.append(Window([cls, *marker_ids, *body[start:end], sep], marker_text + stretch))
-        if end == len(body):
-            return out
-        start += step
+    return out
 
 
 def _session(path: Path, providers: Sequence[str] | None) -> ort.InferenceSession:
@@ -389,15 +399,22 @@ class OnnxModel:
         # One by one: encode_batch would start the tokenizer's own thread pool inside our workers.
         pieces = [self.windows(text) for text in texts]
         if all(len(piece) == 1 for piece in pieces):
-            return self._predict([piece[0].ids for piece in pieces], texts)
+            return self._predict([piece[0].ids for piece in pieces], texts, None)
         owners = np.array([i for i, piece in enumerate(pieces) for _ in piece], dtype=np.intp)
         flat = [window for piece in pieces for window in piece]
-        per_window = self._predict([w.ids for w in flat], [w.text for w in flat])
+        per_window = self._predict([w.ids for w in flat], [w.text for w in flat], owners)
         probs = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         np.maximum.at(probs, owners, per_window)
         return probs
 
-    def _predict(self, rows: Sequence[list[int]], texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    def _predict(
+        self,
+        rows: Sequence[list[int]],
+        texts: Sequence[str],
+        owners: npt.NDArray[np.intp] | None,
+    ) -> npt.NDArray[np.float32]:
+        """Probabilities per row; `owners` (the message of each row, when some message has
+        several windows) groups the judge's calls by message."""
         probs = _sigmoid(self._logits(self._session, rows))
         if self._lexical is not None:
             weight = self.lexical_weight
@@ -407,11 +424,20 @@ class OnnxModel:
         if self.cascade is not None and self._judge is not None:
             routed = np.flatnonzero(self.cascade.route(probs))
             if routed.size:
-                # One message per judge call: int8 activations are quantized with one scale per
-                # batch, so in a batch the judge's score moved with the other messages in it
-                # and their padding (39 of 7,756 shuffled validation messages changed their
-                # flagged labels; model card, History, "Batch composition").
-                judged = np.vstack([_sigmoid(self._logits(self._judge, [rows[i]])) for i in routed])
+                # One message per judge call (its routed windows together): int8 activations
+                # are quantized with one scale per batch, so in a batch the judge's score moved
+                # with the other messages in it and their padding (39 of 7,756 shuffled
+                # validation messages changed their flagged labels; model card, History,
+                # "Batch composition"). A message's own windows depend on it alone.
+                groups = (
+                    [[int(i)] for i in routed]
+                    if owners is None
+                    else [list(g) for g in _runs(routed, owners[routed])]
+                )
+                judged = np.vstack(
+                    [_sigmoid(self._logits(self._judge, [rows[i] for i in g])) for g in groups]
+                )
+                routed = np.array([i for g in groups for i in g], dtype=np.intp)
                 weight = self.cascade.weight
                 probs[routed] = (1.0 - weight) * probs[routed] + weight * judged
         return probs
@@ -430,6 +456,12 @@ class OnnxModel:
                 raise ModelError(f"moderation model failed on {len(index)} texts: {exc}") from exc
             logits[index] = out
         return logits
+
+
+def _runs(index: npt.NDArray[np.intp], keys: npt.NDArray[np.intp]) -> list[npt.NDArray[np.intp]]:
+    """`index` cut where `keys` changes (the windows of one message are consecutive)."""
+    cuts = np.flatnonzero(np.diff(keys)) + 1
+    return list(np.split(index, cuts))
 
 
 def _sigmoid(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
