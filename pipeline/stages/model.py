@@ -16,11 +16,13 @@ judge (the fine-tuned MiniLM teacher, int8), and gets `(1 - weight) * first + we
 Confident messages (most chat) never reach the judge. One judge session is shared by all
 threads (onnxruntime runs concurrent calls on one session), each call on one thread.
 
-The networks read `max_length` tokens. A longer message is scored as overlapping windows of
-its tokens (`windows`): each window carries the rules' markers, goes through the whole first
-stage and the judge like a message of its own, and each label takes its highest window. So a
-friendly preamble cannot push a scam out of the model's sight. A message that fits is one
-window, scored exactly as a truncated message was.
+The networks read `max_length` tokens. A longer message is scored as its head (its first
+`max_length` tokens, what a truncating tokenizer gives) and as short overlapping windows of all
+its tokens (`windows`), each carrying the rules' markers and scored like a message of its own.
+The head counts as it is; another window raises a label only where it is sure (`WINDOW_FLOOR`),
+since a short stretch cut out of ordinary text can read like a short risky message
+(`raise_by_sure_windows`). So a friendly preamble cannot push a scam out of the model's sight. A
+message that fits is one window, scored exactly as before.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ __all__ = [
     "ModelLoadError",
     "OnnxModel",
     "Window",
+    "raise_by_sure_windows",
     "select_providers",
     "windows",
 ]
@@ -206,31 +209,38 @@ _STEP = 8
 # (the hub's 2,000 characters of ordinary text are about 450). Past that, the windows leave gaps
 # between them that only the rules read.
 _MAX_WINDOWS = 24
+# A window other than the head counts for a label only at or above this probability. Tuned on
+# long messages joined from validation rows: the lowest of 0.80-0.98 that flags joined fine
+# messages no more than the head alone plus 1 point (model card, History, "Long messages").
+WINDOW_FLOOR = 0.98
 
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """One stretch of a message as the networks see it: token ids with [CLS] and [SEP], and its
-    text (the markers and the stretch) for the lexical half."""
+    """One stretch of a message as the networks see it: token ids with [CLS] and [SEP], and the
+    text the lexical half reads: the whole message for the head, as before windows; the markers
+    and the stretch for the others."""
 
     ids: list[int]
     text: str
+    head: bool = True  # the message's start, as a truncating tokenizer gives it; counts fully
 
 
-def windows(
-    tokenizer: Tokenizer, text: str, max_length: int, cls: int, sep: int
-) -> list[Window]:
+def windows(tokenizer: Tokenizer, text: str, max_length: int, cls: int, sep: int) -> list[Window]:
     """The windows of one model input. A text of at most `max_length` tokens (with [CLS] and
     [SEP]) is one window, the same ids as a tokenizer truncating at `max_length`. A longer one
-    is cut into windows of its tokens after the markers: each window the markers (cut short if
-    they leave less than `_WIDTH` tokens) plus `_WIDTH` of the message's tokens, the first at its
-    start, the last at its end, and between them evenly spaced starts, at most `_STEP` apart
-    unless that would take more than `_MAX_WINDOWS` windows."""
+    gets that truncated window first (its head), then windows of its tokens after the markers:
+    each the markers (cut short where they would leave less than `_WIDTH` tokens) plus `_WIDTH`
+    of the message's tokens, the first at its start, the last at its end, and between them
+    evenly spaced starts, at most `_STEP` apart unless that would take more than `_MAX_WINDOWS`
+    windows."""
     encoding = tokenizer.encode(text, add_special_tokens=False)
     ids = encoding.ids
     if len(ids) <= max_length - 2:
         return [Window([cls, *ids, sep], text)]
     offsets = encoding.offsets
+    kept = max_length - 2
+    out = [Window([cls, *ids[:kept], sep], text)]
     match = _MARKERS.match(text)
     prefix_chars = match.end() if match else 0
     prefix = 0
@@ -244,11 +254,11 @@ def windows(
     span = len(body) - width  # > 0: the text does not fit
     count = min(_MAX_WINDOWS, -(-span // _STEP) + 1)
     starts = sorted({round(i * span / (count - 1)) for i in range(count)})
-    out = []
     for start in starts:
         end = start + width
         stretch = text[body_offsets[start][0] : body_offsets[end - 1][1]]
-        out.append(Window([cls, *marker_ids, *body[start:end], sep], marker_text + stretch))
+        ids_ = [cls, *marker_ids, *body[start:end], sep]
+        out.append(Window(ids_, marker_text + stretch, head=False))
     return out
 
 
@@ -364,6 +374,7 @@ class OnnxModel:
             )
             self._tokenizer = _shared_tokenizer(artifacts.tokenizer)
             self._cls, self._sep = (self._special(name) for name in ("[CLS]", "[SEP]"))
+            self.window_floor = WINDOW_FLOOR
             self._session = _session(artifacts.model, providers)
         except _LOAD_ERRORS as exc:
             raise ModelLoadError(f"cannot load the model in {artifacts.root}: {exc}") from exc
@@ -385,6 +396,11 @@ class OnnxModel:
             raise ValueError(f"the tokenizer has no {token} token")
         return int(index)
 
+    def encode(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Token ids and attention mask of each text's head window (its first `max_length`
+        tokens), padded to the longest of the batch."""
+        return _pad([self.windows(text)[0].ids for text in texts])
+
     def windows(self, text: str) -> list[Window]:
         """The windows this model scores `text` in (one unless it is longer than `max_length`)."""
         return windows(self._tokenizer, text, self.max_length, self._cls, self._sep)
@@ -394,27 +410,30 @@ class OnnxModel:
 
         A large batch is sorted by length and run in slices of `_SLICE`, so that short messages
         are not padded to the longest one of the whole batch. A long message is scored per
-        window, and each label takes its highest window.
+        window (`windows`, `raise_by_sure_windows`).
         """
         # One by one: encode_batch would start the tokenizer's own thread pool inside our workers.
         pieces = [self.windows(text) for text in texts]
-        if all(len(piece) == 1 for piece in pieces):
-            return self._predict([piece[0].ids for piece in pieces], texts, None)
-        owners = np.array([i for i, piece in enumerate(pieces) for _ in piece], dtype=np.intp)
-        flat = [window for piece in pieces for window in piece]
-        per_window = self._predict([w.ids for w in flat], [w.text for w in flat], owners)
-        probs = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
-        np.maximum.at(probs, owners, per_window)
+        # The heads are scored exactly as whole messages were before windows, in one batch.
+        probs = self._predict([piece[0].ids for piece in pieces], texts)
+        rest = [(i, window) for i, piece in enumerate(pieces) for window in piece[1:]]
+        if rest:
+            owners = np.array([i for i, _ in rest], dtype=np.intp)
+            scored = self._predict([w.ids for _, w in rest], [w.text for _, w in rest], owners)
+            raise_by_sure_windows(probs, scored, owners, self.window_floor)
         return probs
 
     def _predict(
         self,
         rows: Sequence[list[int]],
         texts: Sequence[str],
-        owners: npt.NDArray[np.intp] | None,
+        owners: npt.NDArray[np.intp] | None = None,
     ) -> npt.NDArray[np.float32]:
-        """Probabilities per row; `owners` (the message of each row, when some message has
-        several windows) groups the judge's calls by message."""
+        """Probabilities per row: of messages (or their heads) when `owners` is None, else of
+        the other windows of long messages, `owners` giving each one's message. Such a window
+        goes to the judge only if the judge could lift it to `window_floor`, below which it
+        does not count (`raise_by_sure_windows`); it keeps the first stage's scores otherwise.
+        """
         probs = _sigmoid(self._logits(self._session, rows))
         if self._lexical is not None:
             weight = self.lexical_weight
@@ -422,9 +441,12 @@ class OnnxModel:
                 np.float32
             )
         if self.cascade is not None and self._judge is not None:
-            routed = np.flatnonzero(self.cascade.route(probs))
+            routable = self.cascade.route(probs)
+            if owners is not None:
+                routable &= probs.max(axis=1) >= self._judge_reach()
+            routed = np.flatnonzero(routable)
             if routed.size:
-                # One message per judge call (its routed windows together): int8 activations
+                # One message per judge call (or its routed windows together): int8 activations
                 # are quantized with one scale per batch, so in a batch the judge's score moved
                 # with the other messages in it and their padding (39 of 7,756 shuffled
                 # validation messages changed their flagged labels; model card, History,
@@ -442,6 +464,14 @@ class OnnxModel:
                 probs[routed] = (1.0 - weight) * probs[routed] + weight * judged
         return probs
 
+    def _judge_reach(self) -> float:
+        """The lowest first-stage probability that the judge can lift to `window_floor`."""
+        assert self.cascade is not None
+        weight = self.cascade.weight
+        if weight >= 1.0:
+            return -1.0
+        return (self.window_floor - weight) / (1.0 - weight)
+
     def _logits(
         self, session: ort.InferenceSession, rows: Sequence[Sequence[int]]
     ) -> npt.NDArray[np.float32]:
@@ -456,6 +486,19 @@ class OnnxModel:
                 raise ModelError(f"moderation model failed on {len(index)} texts: {exc}") from exc
             logits[index] = out
         return logits
+
+
+def raise_by_sure_windows(
+    probs: npt.NDArray[np.float32],
+    windows: npt.NDArray[np.float32],
+    owners: npt.NDArray[np.intp],
+    floor: float,
+) -> None:
+    """Raise each message's probabilities (its head's, in place) per label to those of its
+    other windows that are at or above `floor`: a short window cut out of ordinary text can read
+    like a short risky message, so only a sure one speaks for the whole."""
+    sure = np.where(windows >= floor, windows, 0.0).astype(np.float32)
+    np.maximum.at(probs, owners, sure)
 
 
 def _runs(index: npt.NDArray[np.intp], keys: npt.NDArray[np.intp]) -> list[npt.NDArray[np.intp]]:
