@@ -71,3 +71,24 @@ async def test_a_moderated_send_carries_the_models_verdict(model_hub: HubHarness
     assert msg["status"] == "delivered"
     assert msg["moderation"]["action"] == "allow"
     assert (await seller.next("message.new"))["message"]["id"] == msg["id"]
+
+
+async def test_a_scam_behind_a_long_friendly_preamble_is_held(model_hub: HubHarness) -> None:
+    """The model reads 64 tokens; a long message is also scored in windows, so the scam at the
+    end of about 80 tokens is not delivered (before 2026-12-06 it was allowed)."""
+    buyer, seller, _, conv = await model_hub.pair()
+    text = (
+        "Hi there! I saw your listing for the mountain bike and I have to say it looks amazing, "
+        "exactly what I have been searching for all spring. My son just turned twelve and he "
+        "has been begging for a proper bike so he can ride with his friends on the trails "
+        "behind our house. Anyway, I can only pay with a gift card, buy one at walmart and send "
+        "me the numbers on the back."
+    )
+    body = {"conversation_id": conv["id"], "client_msg_id": uid(), "text": text}
+    msg = (await buyer.ok("message.send", body))["message"]
+    assert msg["status"] == "held"
+    assert msg["moderation"]["action"] == "hold"
+    assert any(reason.startswith("scam:") for reason in msg["moderation"]["reasons"])
+    follow = {"conversation_id": conv["id"], "client_msg_id": uid(), "text": "What size is it?"}
+    delivered = (await buyer.ok("message.send", follow))["message"]
+    assert (await seller.next("message.new"))["message"]["id"] == delivered["id"]
