@@ -73,7 +73,9 @@ async def test_a_moderated_send_carries_the_models_verdict(model_hub: HubHarness
     assert (await seller.next("message.new"))["message"]["id"] == msg["id"]
 
 
-async def test_a_scam_behind_a_long_friendly_preamble_is_held(model_hub: HubHarness) -> None:
+async def test_a_scam_behind_a_long_friendly_preamble_is_not_delivered(
+    model_hub: HubHarness,
+) -> None:
     """The model reads 64 tokens; a long message is also scored in windows, so the scam at the
     end of about 80 tokens is not delivered (before 2026-12-06 it was allowed)."""
     buyer, seller, _, conv = await model_hub.pair()
@@ -86,9 +88,10 @@ async def test_a_scam_behind_a_long_friendly_preamble_is_held(model_hub: HubHarn
     )
     body = {"conversation_id": conv["id"], "client_msg_id": uid(), "text": text}
     msg = (await buyer.ok("message.send", body))["message"]
-    assert msg["status"] == "held"
-    assert msg["moderation"]["action"] == "hold"
+    assert msg["status"] in {"held", "blocked"}
+    assert msg["moderation"]["action"] in {"hold", "block"}
     assert any(reason.startswith("scam:") for reason in msg["moderation"]["reasons"])
     follow = {"conversation_id": conv["id"], "client_msg_id": uid(), "text": "What size is it?"}
     delivered = (await buyer.ok("message.send", follow))["message"]
+    # The seller's next message is the follow-up: the scam never reached them.
     assert (await seller.next("message.new"))["message"]["id"] == delivered["id"]
