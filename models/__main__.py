@@ -1,4 +1,4 @@
-"""`python -m models data|train|export|eval|all|seeds|compare|probe`: rebuild, re-measure.
+"""`python -m models data|train|export|eval|all|seeds|compare|probe|bands`: rebuild, re-measure.
 
 `seeds` trains and exports one build per seed and reports their validation figures only (never
 the test split): a change to the data, the rules or the training is judged on several seeds,
@@ -6,7 +6,8 @@ since one build's seed noise (about 0.6 macro-F1 points) exceeds most effects. `
 A --second B` then sets two such groups (or two artifact folders) side by side on validation:
 the mean of each and the difference, with a paired 95% interval over template families.
 `probe` measures what a payment app or messenger that the rules don't know costs the model
-(`models/probe.py`, validation families only).
+(`models/probe.py`, validation families only). `bands` re-tunes the shipped policy's block bands
+on validation (`models/bands.py`; export does it for a new build).
 """
 
 from __future__ import annotations
@@ -116,12 +117,21 @@ def _probe(args: argparse.Namespace) -> None:
     print(text)
 
 
+def _bands(_: argparse.Namespace) -> None:
+    from models.bands import retune
+    from models.data.corpus import read
+
+    if not (DATA / "val.jsonl").exists():
+        _data(_)
+    print(json.dumps(retune(ARTIFACTS, read(DATA, "val")), indent=2))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m models")
     parser.add_argument(
         "command",
-        choices=("data", "train", "export", "eval", "all", "seeds", "compare", "probe"),
+        choices=("data", "train", "export", "eval", "all", "seeds", "compare", "probe", "bands"),
     )
     parser.add_argument("--seed", type=int, default=15, help="train: 15 built what ships")
     parser.add_argument("--threads", type=int, default=2)
@@ -168,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         "seeds": [_seeds],
         "compare": [_compare],
         "probe": [_probe],
+        "bands": [_bands],
     }[args.command]
     if args.command == "all":
         args.rebuild_data = True

@@ -28,7 +28,7 @@ import torch
 from onnx import numpy_helper
 from onnxruntime.quantization import QuantType, quantize_dynamic
 
-from models import lexical, train
+from models import bands, lexical, train
 from models.data.corpus import LABELS, model_text, read
 from models.metrics import macro_f1, tune_thresholds
 from pipeline.stages.lexical import LexicalModel
@@ -345,6 +345,8 @@ def export(config: ExportConfig) -> dict[str, Any]:
         weight,
         cascade_report["cascade"] if cascade_report["used"] else None,
     )
+    # After the artifacts are whole: the bands are picked through the runtime pipeline.
+    block_bands = bands.retune(config.artifacts_dir, val)
     if config.teacher_out is not None:
         export_teacher(config, max_length)
     report = {
@@ -357,6 +359,7 @@ def export(config: ExportConfig) -> dict[str, Any]:
         "cascade": cascade_report,
         "val_macro_f1": macro_f1(truth, final, thresholds),
         "thresholds": thresholds,
+        "block_bands": block_bands,
     }
     log.info("export: %s", report)
     summary = _training_summary(dict(meta), report)

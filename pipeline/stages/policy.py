@@ -1,7 +1,9 @@
 """Stage 5: per-label thresholds and action bands turn scores into allow, warn, hold or block.
 
 The numbers live in the shipped `policy.json` next to the model, so that retuning thresholds is a
-new artifact, not a code change.
+new artifact, not a code change. The export tunes the thresholds and the block bands on
+validation (`models/metrics.py`, `models/bands.py`); `DEFAULT_POLICY` holds the shape, the
+actions and the texts, and the values used when no artifacts say otherwise.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     pytest.skip("torch is not installed (pip install -e .[train])", allow_module_level=True)
 
 from models import train
+from models.bands import GRID
 from models.data import corpus
 from models.data.synthetic import Example, generate, generate_blind
 from models.evaluate import evaluate
@@ -120,6 +121,13 @@ def test_train_export_and_load(trained: Path) -> None:
         assert cascade["used"] == (
             cascade["val_macro_f1_cascade"] > cascade["val_macro_f1_first_stage"]
         )
+    # The block bands: picked on validation through the runtime pipeline, written to the policy.
+    policy = json.loads((arts / "policy.json").read_text(encoding="utf-8"))
+    assert set(report["block_bands"]) == {"scam", "harassment", "spam"}
+    for label, band in report["block_bands"].items():
+        assert band["after"] in GRID
+        assert policy["labels"][label]["bands"] == [[band["after"], "block"]]
+        assert band["fine_blocked_after"] == 0 or band["after"] == max(GRID)
 
 
 def test_cascade_rescores_unsure_messages(trained: Path, tmp_path: Path) -> None:
