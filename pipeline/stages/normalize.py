@@ -132,8 +132,13 @@ _SPELLED_TOKEN = re.compile(rf"{_NUM_WORD}|\d")
 _DIGIT_GROUPS = re.compile(r"(?<![\w.])\+?\(?\d{1,4}\)?(?:[\s.\-]{1,3}\(?\d{1,6}\)?){1,12}(?![\w])")
 _SPACED_LETTERS = re.compile(r"(?<!\w)(?:[a-z][ .\-_*]){3,}[a-z](?!\w)")
 _DOT = re.compile(
-    r"\s*[\[({]?\s*\b(?:dot|d0t)\b\s*[\])}]?\s*(com|net|org|co|io|me|us|uk|de|fr|es|ca|info)\b"
+    r"\s*[\[({]?\s*\b(?:dot|d0t)\b\s*[\])}]?\s*"
+    r"(com|net|org|co|io|me|us|uk|de|fr|es|ca|info|ly|xyz|biz)\b"
 )
+# "Defanged" links, written so that they are not clickable: "bit[.]ly/3abc", "site(.)com",
+# "hxxps://...".
+_DEFANGED_DOT = re.compile(r"(?<=[a-z0-9-])[\[({]\.[\])}](?=[a-z0-9])")
+_HXXP = re.compile(r"\bhxxp(s?)(?=:/)")
 # A link with spaces before its dot: "bit . ly/3abc", "paypa1-secure .com" (a space only after
 # the dot is left alone: "hot mail. com" in an SMS is prose).
 _SPACED_DOT = re.compile(r"(?<=[a-z0-9-])\s+\.\s*(com|net|org|ly|io|xyz|biz|info)\b")
@@ -164,6 +169,8 @@ def normalize(text: str) -> str:
     text = _SPACED_LETTERS.sub(_join_spaced_letters, text)
     text = _SPELLED.sub(_spelled_digits, text)
     text = _DIGIT_GROUPS.sub(_join_digit_groups, text)
+    text = _DEFANGED_DOT.sub(".", text)
+    text = _HXXP.sub(r"http\1", text)
     text = _DOT.sub(r".\1", text)
     text = _SPACED_DOT.sub(r".\1", text)
     text = _AT.sub(_rebuild_address, text)

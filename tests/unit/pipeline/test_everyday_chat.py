@@ -308,6 +308,11 @@ RISKY = [
     ("check out my store for cheaper stuff, link in bio", "spam"),
     ("follow my page for giveaways", "spam"),
     ("go to bit . ly / 3abcd to get paid", "scam"),
+    # Defanged links (2026-12-06, a later session): "bit[.]ly" warned as off_platform only.
+    ("go to bit[.]ly/3xYz to pay the fee", "scam"),
+    ("click hxxps://secure-payment-verify[.]com/login to confirm", "scam"),
+    ("check my other listings at www[.]cheap-bags[.]biz", "spam"),
+    ("bit dot ly slash 3xyz to confirm payment", "scam"),
     ("pls send ur phone no.", "off_platform"),
     ("whats ur gmail", "off_platform"),
     ("send ur digits", "off_platform"),

@@ -101,3 +101,19 @@ def test_lowercases_and_squeezes() -> None:
 )
 def test_joins_links_spaced_before_the_dot(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("go to bit[.]ly/3xyz to pay the fee", "go to bit.ly/3xyz to pay the fee"),
+        ("visit bit(.)ly/3xyz", "visit bit.ly/3xyz"),
+        ("www[.]cheap-bags[.]biz", "www.cheap-bags.biz"),
+        ("click hxxps://verify[.]com/login", "click https://verify.com/login"),
+        ("bit dot ly/3xyz", "bit.ly/3xyz"),
+        ("pick [.] the one you like", "pick [.] the one you like"),  # not between two words
+        ("the hxxp thing", "the hxxp thing"),  # not a scheme
+    ],
+)
+def test_joins_defanged_links(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
