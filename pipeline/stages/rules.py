@@ -327,7 +327,9 @@ RULES: tuple[Rule, ...] = (
     Rule("gift_card", "scam", 0.0, re.compile(r"\b(?:gift ?cards?|itunes|steam card|google play)")),
 )
 
-_CONTACT_RULES = frozenset({"phone", "email", "messenger"})
+# Sharing a way to reach someone outside the app, or asking for one ("what's your number?"):
+# followed by a payment app, the classic move off the platform (`pipeline.stages.context`).
+_CONTACT_RULES = frozenset({"phone", "email", "messenger", "social_handle", "contact_request"})
 
 
 def match_rules(normalized: str) -> tuple[RuleHit, ...]:
@@ -362,7 +364,7 @@ def _hit_name(rule: Rule, normalized: str, matches: list[re.Match[str]]) -> str:
 
 
 def is_contact(hit_name: str) -> bool:
-    """Whether a rule hit shares a way to reach someone outside the app."""
+    """Whether a rule hit shares, or asks for, a way to reach someone outside the app."""
     return hit_name in _CONTACT_RULES
 
 

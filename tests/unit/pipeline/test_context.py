@@ -25,6 +25,17 @@ def test_contact_then_payment_app_raises_off_platform() -> None:
     assert reasons == ("off_platform:context_contact_payment",)
 
 
+@pytest.mark.parametrize("contact", ["contact_request", "social_handle"])
+def test_asking_for_a_number_or_giving_a_handle_then_a_payment_app_connects(contact: str) -> None:
+    """ "whats your number?" then "i pay with zelle": the move the stage exists for."""
+    recent = [entry("buyer", (contact,), off_platform=0.6)]
+    out, reasons = apply_context(
+        {"off_platform": 0.1}, ["payment_app"], "buyer", recent, time.time()
+    )
+    assert out["off_platform"] >= 0.95
+    assert reasons == ("off_platform:context_contact_payment",)
+
+
 def test_a_refused_payment_app_or_messenger_does_not_connect() -> None:
     """'i don't have whatsapp' then 'no zelle, app only' is someone staying in the app."""
     recent = [entry("buyer", ("messenger_refused",), off_platform=0.1)]
