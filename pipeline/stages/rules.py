@@ -338,11 +338,14 @@ def match_rules(normalized: str) -> tuple[RuleHit, ...]:
     for rule in RULES:
         matches = _matches(rule, normalized)
         if matches:
-            weight = rule.weight
-            if (rule.unless is not None and rule.unless.search(normalized)) or (
+            excused = (rule.unless is not None and rule.unless.search(normalized)) or (
                 rule.needs is not None and not rule.needs.search(normalized)
-            ):
-                weight = 0.0
+            )
+            if excused and not rule.marker:
+                # Neither a floor nor a marker: no hit, so that no reason names it and the
+                # context stage does not count "i don't need your number" as asking for one.
+                continue
+            weight = 0.0 if excused else rule.weight
             name = _hit_name(rule, normalized, matches)
             hits.append(RuleHit(name, rule.label, weight, rule.severe, rule.marker))
     return tuple(hits)

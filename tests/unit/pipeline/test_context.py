@@ -3,6 +3,8 @@ import time
 import pytest
 
 from pipeline.stages.context import ContextEntry, InMemoryContextStore, apply_context
+from pipeline.stages.normalize import normalize
+from pipeline.stages.rules import match_rules
 
 
 def entry(
@@ -83,3 +85,26 @@ async def test_store_drops_expired_entries() -> None:
     await store.push("a", entry("old", age=30.0))
     await store.push("a", entry("new"))
     assert [e.sender_id for e in await store.recent("a")] == ["new"]
+
+
+@pytest.mark.parametrize(
+    ("first", "connects"),
+    [
+        ("whats your number?", True),
+        ("add me: snap bobsells", True),
+        ("I don't need your number, the app is fine", False),  # a refusal asks for nothing
+        ("is the bike still available?", False),
+    ],
+)
+def test_a_request_for_contact_then_a_payment_app_through_the_rules(
+    first: str, connects: bool
+) -> None:
+    def hits(text: str) -> list[str]:
+        return [hit.name for hit in match_rules(normalize(text))]
+
+    recent = [entry("buyer", tuple(hits(first)), off_platform=0.2)]
+    out, reasons = apply_context(
+        {"off_platform": 0.2}, hits("do you take venmo?"), "buyer", recent, time.time()
+    )
+    assert ("off_platform:context_contact_payment" in reasons) is connects
+    assert (out["off_platform"] >= 0.95) is connects

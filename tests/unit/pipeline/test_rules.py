@@ -330,3 +330,16 @@ def test_a_rule_added_after_training_sends_the_model_no_marker(text: str, rule: 
     hits = match_rules(normalized)
     assert [(h.name, h.weight) for h in hits] == [(rule, 0.9)]
     assert model_input(normalized, hits) == normalized
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("I don't need your number, the app is fine", "contact_request"),
+        ("no need to send your email, app chat works", "contact_request"),
+    ],
+)
+def test_an_excused_rule_without_a_marker_leaves_no_hit(text: str, rule: str) -> None:
+    """It would set no floor and send no marker; a hit would still name it as a reason and let
+    the context stage count a refusal as a request."""
+    assert rule not in names(text)
