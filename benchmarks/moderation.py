@@ -132,6 +132,36 @@ def single_latency(runner: ModerationRunner, texts: list[str]) -> dict[str, floa
     return _pct(times)
 
 
+def long_texts(texts: list[str], chars: int, count: int) -> list[str]:
+    """`count` messages of about `chars` characters (at most `chars`, the hub's limit being
+    2,000), each joined from consecutive held-out messages."""
+    out: list[str] = []
+    index = 0
+    while len(out) < count:
+        parts: list[str] = []
+        while sum(len(p) + 1 for p in parts) < chars:
+            parts.append(texts[index % len(texts)])
+            index += 1
+        out.append(" ".join(parts)[:chars])
+    return out
+
+
+def long_latency(
+    runner: ModerationRunner, model: OnnxModel, texts: list[str], chars: int, count: int = 60
+) -> dict[str, float]:
+    """Pipeline latency of a long message, one per call (scored as its head and windows; see
+    `pipeline.stages.model.windows`), and its mean number of windows."""
+    longs = long_texts(texts, chars, count)
+    runner.score_sync(longs[:5])
+    times = []
+    for text in longs:
+        started = time.perf_counter()
+        runner.score_sync([text])
+        times.append((time.perf_counter() - started) * 1000.0)
+    windows = statistics.fmean(len(model.windows(text)) for text in longs)
+    return {**_pct(times), "windows": windows, "chars": float(chars)}
+
+
 def batch_throughput(runner: ModerationRunner, texts: list[str], size: int) -> float:
     """Messages per second through `score_sync` in batches of `size` (one thread)."""
     batches = [texts[i : i + size] for i in range(0, len(texts) - size + 1, size)]
@@ -272,6 +302,7 @@ def run(
         RunnerConfig(artifacts_dir=artifacts, judge=judge, providers=providers)
     )
     single = single_latency(runner, texts[:3000])
+    longs = {str(n): long_latency(runner, model, texts, n) for n in (500, 2000)}
     throughput = {str(n): batch_throughput(runner, texts, n) for n in (1, 8, 32, 64)}
     async_figures = asyncio.run(runner_figures(artifacts, texts, threads, judge, providers))
     unlabelled = [text for text, labelled in _rows() if not labelled] or texts
@@ -296,6 +327,7 @@ def run(
         "pipeline_p50_ms": single["p50_ms"],
         "pipeline_p95_ms": single["p95_ms"],
         "pipeline_p99_ms": single["p99_ms"],
+        "long_message_ms": longs,
         "runner_p50_ms": async_figures["one_at_a_time"]["p50_ms"],
         "runner_p99_ms": async_figures["one_at_a_time"]["p99_ms"],
         "throughput_msgs_per_s": throughput,

@@ -191,6 +191,12 @@ def _speed(bench: dict[str, Any]) -> list[str]:
     ):
         if key in bench:
             lines.append(f"| {label} | {bench[key]:.3f} | {target} |")
+    for chars, figures in bench.get("long_message_ms", {}).items():
+        windows = f"{figures['windows']:.0f} windows"
+        lines.append(
+            f"| pipeline latency, one message of {int(chars):,} characters ({windows}), "
+            f"p50 / p99 (ms) | {figures['p50_ms']:.2f} / {figures['p99_ms']:.2f} |  |"
+        )
     for size, rate in bench.get("throughput_msgs_per_s", {}).items():
         lines.append(f"| throughput, batches of {size}, one thread (msg/s) | {rate:.0f} |  |")
     if "runner_concurrent_msgs_per_s" in bench:

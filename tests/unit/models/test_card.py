@@ -49,3 +49,15 @@ def test_speed_names_the_cpu_and_model_when_the_benchmark_recorded_them() -> Non
     assert card._speed(bench)[0].endswith("2 CPU cores, CPU AMD EPYC (avx2), model 1.4.1:")
     bench |= {"int8_weights": "int8"}
     assert card._speed(bench)[0].endswith("model 1.4.1, weights run as int8:")
+
+
+def test_speed_shows_long_message_latency_when_measured() -> None:
+    bench = {
+        "machine": "x86_64, 2 CPU cores",
+        "long_message_ms": {"2000": {"p50_ms": 21.5, "p99_ms": 30.25, "windows": 24.6}},
+    }
+    rows = [line for line in card._speed(bench) if "2,000 characters" in line]
+    assert rows == [
+        "| pipeline latency, one message of 2,000 characters (25 windows), p50 / p99 (ms) "
+        "| 21.50 / 30.25 |  |"
+    ]
