@@ -364,3 +364,25 @@ def test_a_message_at_the_hub_limit_is_scored(runner: ModerationRunner) -> None:
     text = (" ".join(EVERYDAY_LONG) + " " + RISKY[0][0] + " ")[-2000:]
     verdict = _alone(runner, text)
     assert "scam" in verdict.flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "[phone]",
+        "[phone] " * 40,  # markers alone, longer than the window
+        "." * 2000,
+        "a" * 2000,  # one word longer than WordPiece reads: one [UNK]
+        "漢" * 2000,  # one token per character: 2,000 tokens
+        "a. " * 700,
+        "[x] " + "word " * 300,
+    ],
+)
+def test_odd_inputs_score_without_error(model: OnnxModel, text: str) -> None:
+    found = model.windows(text)
+    assert 1 <= len(found) <= 1 + model_stage._MAX_WINDOWS
+    assert all(len(w.ids) <= MAX_LENGTH for w in found)
+    probs = model.predict([text])
+    assert probs.shape == (1, len(model.labels))
+    assert ((probs >= 0) & (probs <= 1)).all()
