@@ -142,7 +142,7 @@ _HXXP = re.compile(r"\bhxxp(s?)(?=:/)")
 # A link with spaces before its dot: "bit . ly/3abc", "paypa1-secure .com" (a space only after
 # the dot is left alone: "hot mail. com" in an SMS is prose).
 _SPACED_DOT = re.compile(r"(?<=[a-z0-9-])\s+\.\s*(com|net|org|ly|io|xyz|biz|info)\b")
-_MAIL_PROVIDERS = r"gmail|yahoo|hotmail|outlook|icloud|aol|proton\w*|gmx"
+_MAIL_PROVIDERS = r"g ?mail|yahoo|hot ?mail|outlook|icloud|aol|proton\w*|gmx"
 # "name [at] host.com" and "name @ host.com" are addresses. So is "name at host.com" when the
 # host is a mail provider or looks like one ("hotmaiil"), or when the name looks like a handle
 # (a letter, then a digit, "_", "." or "+" somewhere). Otherwise a plain "at" is English
@@ -184,10 +184,10 @@ def _regional_letters(match: re.Match[str]) -> str:
 
 def _rebuild_address(match: re.Match[str]) -> str:
     if match.group(1):
-        return f"{match.group(1)}@{match.group(2)}"
+        return f"{match.group(1)}@{match.group(2).replace(' ', '')}"
     name, host = match.group(3, 4)
     if _MAIL_LIKE.search(host) or _HANDLE.search(name):
-        return f"{name}@{host}"
+        return f"{name}@{host.replace(' ', '')}"
     return match.group(0)
 
 

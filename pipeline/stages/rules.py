@@ -147,7 +147,18 @@ RULES: tuple[Rule, ...] = (
         re.compile(r"(?<![\w$#])(?!97[89]\d{10}(?!\d))\+?\d{10,13}(?![\w%])"),
         excused_after=_PRODUCT_NUMBER,
     ),
-    Rule("email", "off_platform", 0.9, re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b")),
+    Rule(
+        "email",
+        "off_platform",
+        0.9,
+        # An address; or a handle (with a digit, "_", "." or "+") at a mail provider, the
+        # ".com" left off: "jsmith88@gmail", not "works@yahoo" ("my brother works at yahoo").
+        re.compile(
+            r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b"
+            r"|\b[a-z][\w.+-]*[\d_.+][\w.+-]*@(?:gmail|yahoo|hotmail|outlook|icloud|aol|protonmail"
+            r"|gmx)\b"
+        ),
+    ),
     Rule(
         "crypto_address",
         "off_platform",

@@ -23,6 +23,7 @@ def _known(*values: str, reason: str) -> object:
 
 
 FINE = [
+    "my brother works at yahoo, he can check the router settings",
     "is this still available?",
     "hi! is the bike still for sale",
     "can you do 40?",
@@ -308,6 +309,7 @@ RISKY = [
     ("check out my store for cheaper stuff, link in bio", "spam"),
     ("follow my page for giveaways", "spam"),
     ("go to bit . ly / 3abcd to get paid", "scam"),
+    ("jsmith88 at g mail", "off_platform"),  # allowed until 2026-12-06 (off_platform 0.12)
     # Defanged links (2026-12-06, a later session): "bit[.]ly" warned as off_platform only.
     ("go to bit[.]ly/3xYz to pay the fee", "scam"),
     ("click hxxps://secure-payment-verify[.]com/login to confirm", "scam"),

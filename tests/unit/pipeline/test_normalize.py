@@ -59,6 +59,9 @@ def test_joins_spaced_and_spelled_digits(raw: str, expected: str) -> None:
         ("emily at htmail dot com", "emily@htmail.com"),
         ("reply to anna.deals at hotmaiil dot com", "reply to anna.deals@hotmaiil.com"),
         ("bob99 at mysite.com", "bob99@mysite.com"),
+        # A provider written in two words.
+        ("jsmith88 at g mail", "jsmith88@gmail"),
+        ("j.smith (at) hot mail dot com", "j.smith@hotmail.com"),
     ],
 )
 def test_rebuilds_spelled_out_emails(raw: str, expected: str) -> None:

@@ -343,3 +343,17 @@ def test_an_excused_rule_without_a_marker_leaves_no_hit(text: str, rule: str) ->
     """It would set no floor and send no marker; a hit would still name it as a reason and let
     the context stage count a refusal as a request."""
     assert rule not in names(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("my email is jsmith88@gmail", True),
+        ("write to j.smith at hotmail", True),
+        ("jsmith88 at g mail", True),
+        ("my brother works at yahoo", False),  # a name without a digit, "_", "." or "+"
+        ("I love gmail", False),
+    ],
+)
+def test_an_address_without_its_dot_com(text: str, hit: bool) -> None:
+    assert ("email" in names(text)) is hit
