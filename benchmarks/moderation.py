@@ -121,9 +121,9 @@ def _pct(values: list[float]) -> dict[str, float]:
     }
 
 
-def single_latency(runner: ModerationRunner, texts: list[str]) -> dict[str, float]:
-    """Pipeline latency, one message per call, in this thread."""
-    runner.score_sync(texts[:50])
+def single_latency(runner: ModerationRunner, texts: list[str], warm: int = 50) -> dict[str, float]:
+    """Pipeline latency, one message per call, in this thread (after `warm` unmeasured)."""
+    runner.score_sync(texts[:warm])
     times = []
     for text in texts:
         started = time.perf_counter()
@@ -152,14 +152,8 @@ def long_latency(
     """Pipeline latency of a long message, one per call (scored as its head and windows; see
     `pipeline.stages.model.windows`), and its mean number of windows."""
     longs = long_texts(texts, chars, count)
-    runner.score_sync(longs[:5])
-    times = []
-    for text in longs:
-        started = time.perf_counter()
-        runner.score_sync([text])
-        times.append((time.perf_counter() - started) * 1000.0)
     windows = statistics.fmean(len(model.windows(text)) for text in longs)
-    return {**_pct(times), "windows": windows, "chars": float(chars)}
+    return {**single_latency(runner, longs, warm=5), "windows": windows, "chars": float(chars)}
 
 
 def batch_throughput(runner: ModerationRunner, texts: list[str], size: int) -> float:
