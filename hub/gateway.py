@@ -299,8 +299,12 @@ class Gateway:
         namespace: str = "/",
         limited: bool = False,
         pipelined: bool = False,
+        cost: Callable[[P], int] | None = None,
     ) -> None:
         """Register ``handler`` for ``event``: validate, rate-limit, call, always ack.
+
+        A ``limited`` event counts as one event against the sender's rate limit, or as
+        ``cost(payload)`` events where given (a long message costs more to moderate).
 
         A socket's events run one after another, in the order they arrived. A ``pipelined``
         event waits only until the events before it have fixed their order (called
@@ -322,7 +326,9 @@ class Gateway:
                 try:
                     await turn.wait(pipelined)
                     TURN.set(turn)
-                    ack = await self._dispatch(event, namespace, sid, data, model, handler, limited)
+                    ack = await self._dispatch(
+                        event, namespace, sid, data, model, handler, limited, cost
+                    )
                 finally:
                     self._lanes.leave(lane, turn)
             outcome = "ok" if ack.get("ok") else ack["error"]["code"]
@@ -341,6 +347,7 @@ class Gateway:
         model: type[P],
         handler: Handler[P],
         limited: bool,
+        cost: Callable[[P], int] | None = None,
     ) -> Ack:
         cid = f"{self._cid_prefix}{next(self._cids):06x}"
         principal = self._principals.get((ns, sid))
@@ -349,7 +356,8 @@ class Gateway:
                 raise ClientError(ErrorCode.UNAUTHORIZED, "not connected")
             payload = _validate(model, data)
             if limited:
-                retry = await self._limiter.hit(principal.user_id)
+                weight = 1 if cost is None else max(1, cost(payload))
+                retry = await self._limiter.hit(principal.user_id, weight)
                 if retry is not None:
                     raise ClientError(ErrorCode.RATE_LIMITED, "slow down", retry_after_ms=retry)
             result = await handler(EventContext(sid, ns, principal, cid), payload)

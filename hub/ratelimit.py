@@ -16,8 +16,8 @@ log = logging.getLogger(__name__)
 
 
 class RateLimiter(Protocol):
-    async def hit(self, key: str) -> int | None:
-        """Count one event for ``key``; None if allowed, else milliseconds until allowed."""
+    async def hit(self, key: str, cost: int = 1) -> int | None:
+        """Count ``cost`` events for ``key``; None if allowed, else milliseconds until allowed."""
 
     async def close(self) -> None:
         """Finish what is owed to shared state (nothing for a node-local limiter)."""
@@ -31,12 +31,12 @@ class LocalRateLimiter:
         self._window = window_s
         self._counts: dict[str, tuple[float, int]] = {}
 
-    async def hit(self, key: str) -> int | None:
+    async def hit(self, key: str, cost: int = 1) -> int | None:
         now = time.monotonic()
         start, count = self._counts.get(key, (now, 0))
         if now - start >= self._window:
             start, count = now, 0
-        count += 1
+        count += cost
         self._counts[key] = (start, count)
         if len(self._counts) > 100_000:
             self._sweep(now)
@@ -91,7 +91,7 @@ class RedisRateLimiter:
         self._sync: asyncio.Task[None] | None = None
         self._closed = False
 
-    async def hit(self, key: str) -> int | None:
+    async def hit(self, key: str, cost: int = 1) -> int | None:
         now = time.time()
         index = int(now // self._window_s)
         w = self._windows.get(key)
@@ -101,7 +101,7 @@ class RedisRateLimiter:
                 self._swept = index
                 self._windows = {k: v for k, v in self._windows.items() if v.index >= index}
             w = self._windows[key] = _Window(index)
-        w.unsynced += 1
+        w.unsynced += cost
         self._dirty[key] = w
         if self._sync is None and not self._closed:
             self._sync = asyncio.get_running_loop().create_task(self._later(), name="rate-sync")

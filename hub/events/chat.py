@@ -16,6 +16,17 @@ from hub.schemas import (
     Typing,
 )
 
+# Characters of a message that count as one event against the sender's rate limit. Moderation
+# scores a message longer than its model's 64 tokens in up to 25 windows (pipeline/stages/model.py),
+# so a long message costs the node several short ones: 2,000 characters count as 8 events,
+# ordinary chat (up to 250 characters) as 1.
+CHARS_PER_EVENT = 250
+
+
+def message_cost(p: MessageSend) -> int:
+    """How many events a `message.send` counts as against the sender's rate limit."""
+    return max(1, -(-len(p.text) // CHARS_PER_EVENT))
+
 
 def register(gw: Gateway, chat: ChatService) -> None:
     async def open_(ctx: EventContext, p: ConversationOpen) -> dict[str, Any]:
@@ -47,7 +58,7 @@ def register(gw: Gateway, chat: ChatService) -> None:
     gw.on("conversation.open", ConversationOpen, open_, limited=True)
     gw.on("conversation.list", Empty, list_)
     gw.on("conversation.history", ConversationHistory, history)
-    gw.on("message.send", MessageSend, send, limited=True, pipelined=True)
+    gw.on("message.send", MessageSend, send, limited=True, pipelined=True, cost=message_cost)
     gw.on("message.read", MessageRead, read)
     gw.on("typing", Typing, typing, limited=True)
     gw.on("sync", Sync, sync)

@@ -310,6 +310,28 @@ async def test_price_updates_reach_watchers_and_conversations(hub: HubHarness) -
     await watcher.quiet("listing.price_update")
 
 
+async def test_a_long_message_counts_as_several_events_against_the_rate_limit(
+    hub_factory, settings_factory
+) -> None:
+    """Moderation scores a long message in windows, so it costs the node several short ones:
+    2,000 characters count as 8 events (hub/events/chat.py)."""
+    hub = await hub_factory(settings_factory(rate_limit_events=12, rate_limit_window_s=30))
+    try:
+        buyer, _seller, _listing, conv = await hub.pair()
+
+        async def send(i: int, text: str) -> dict:
+            body = {"conversation_id": conv["id"], "client_msg_id": f"long{i}", "text": text}
+            return await buyer.call("message.send", body)
+
+        assert (await send(0, "x" * 2000))["ok"]  # 9 of 12 (opening the conversation was 1)
+        limited = await send(1, "y" * 2000)  # 17 of 12
+        assert not limited["ok"]
+        assert limited["error"]["code"] == "rate_limited"
+        assert limited["error"]["retry_after_ms"] > 0
+    finally:
+        await hub.close()
+
+
 async def test_rate_limit_answers_rate_limited_with_retry_after(
     hub_factory, settings_factory
 ) -> None:
