@@ -8,6 +8,7 @@ flagged anyway and lets conversation context connect messages (a phone number, t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
@@ -55,6 +56,8 @@ class Rule:
     # Whether the hit's name goes to the model as a marker. A rule added after the model was
     # trained leaves the model's input as it was (the marker would be a word it never saw).
     marker: bool = True
+    # A match counts only if this accepts its text (a checksum, say).
+    check: Callable[[str], bool] | None = None
 
 
 _PAY_APPS = (
@@ -80,7 +83,13 @@ _MESSENGERS = (
     r"|discord|imessage|skype|(?:facebook|fb) messenger|threema|zalo|kakao ?talk|line app"
     # Links that open a chat: Telegram, WhatsApp, Facebook Messenger.
     r"|(?:t|wa|m)\.me/"
+    # The same apps in Cyrillic and Arabic script.
+    r"|вотсап\w*|ватсап\w*|вацап\w*|телеграм\w*|вайбер\w*|вичат\w*"
+    r"|واتساب|واتس اب|واتس|تيليجرام|تلغرام|تليجرام|فايبر"
 )
+# Chinese names have no spaces around them, so no word boundary: WeChat, WhatsApp, Telegram,
+# LINE.
+_MESSENGERS_CJK = r"微信|威信|薇信|瓦次普|电报|飞机号|ライン"
 # A Cash App $cashtag ("send it to $jsmith22"); not a price ("$450"). It cannot sit behind `\b`
 # like the names: a word boundary before "$" needs a letter or digit in front of it.
 _CASHTAG = r"(?<![\w$])\$[a-z][a-z0-9_]{2,}"
@@ -138,6 +147,20 @@ _PRODUCT_NUMBER = re.compile(
     r"(?:\s*(?:no\.?|number|num|nr|#|code))?(?:\s+(?:is|was))?\s*[:#=.-]?\s*$"
 )
 
+
+def _luhn(number: str) -> bool:
+    """Whether the digits of `number` pass the Luhn checksum of payment card numbers."""
+    digits = [int(c) for c in number if c.isdigit()]
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        if position % 2:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "phone",
@@ -158,6 +181,22 @@ RULES: tuple[Rule, ...] = (
             r"|\b[a-z][\w.+-]*[\d_.+][\w.+-]*@(?:gmail|yahoo|hotmail|outlook|icloud|aol|protonmail"
             r"|gmx)\b"
         ),
+    ),
+    Rule(
+        # A payment card number (the normalizer joins its groups of digits): a card issuer's
+        # prefix and length (Visa, Mastercard, American Express, Discover) and a valid Luhn
+        # checksum. Paying by card outside the app, or a card number sent to a stranger. Not an
+        # IMEI (15 digits, usually from 35 or 86) or a number after "imei", "serial", "tracking".
+        "card_number",
+        "off_platform",
+        0.9,
+        re.compile(
+            r"(?<![\w$#])(?:4\d{12}(?:\d{3}){0,2}|5[1-5]\d{14}|2(?:2[2-9]|[3-6]\d|7[01])\d{13}"
+            r"|3[47]\d{13}|6(?:011|5\d\d|4[4-9]\d)\d{12,15})(?![\w%])"
+        ),
+        excused_after=_PRODUCT_NUMBER,
+        check=_luhn,
+        marker=False,
     ),
     Rule(
         "crypto_address",
@@ -325,7 +364,13 @@ RULES: tuple[Rule, ...] = (
         re.compile(rf"\b(?:{_PAY_APPS}|{_CRYPTO})|{_CASHTAG}"),
         refusable=True,
     ),
-    Rule("messenger", "off_platform", 0.0, re.compile(rf"\b(?:{_MESSENGERS})\b"), refusable=True),
+    Rule(
+        "messenger",
+        "off_platform",
+        0.0,
+        re.compile(rf"\b(?:{_MESSENGERS})\b|{_MESSENGERS_CJK}"),
+        refusable=True,
+    ),
     Rule(
         "link",
         "spam",
@@ -363,11 +408,12 @@ def match_rules(normalized: str) -> tuple[RuleHit, ...]:
 
 
 def _matches(rule: Rule, normalized: str) -> list[re.Match[str]]:
-    excuse = rule.excused_after
+    excuse, check = rule.excused_after, rule.check
     return [
         m
         for m in rule.pattern.finditer(normalized)
-        if excuse is None or not excuse.search(normalized, 0, m.start())
+        if (excuse is None or not excuse.search(normalized, 0, m.start()))
+        and (check is None or check(m.group(0)))
     ]
 
 

@@ -24,6 +24,7 @@ def _known(*values: str, reason: str) -> object:
 
 FINE = [
     "my brother works at yahoo, he can check the router settings",
+    "the imei is 356938035643809, check it's clean",
     "is this still available?",
     "hi! is the bike still for sale",
     "can you do 40?",
@@ -310,6 +311,11 @@ RISKY = [
     ("follow my page for giveaways", "spam"),
     ("go to bit . ly / 3abcd to get paid", "scam"),
     ("jsmith88 at g mail", "off_platform"),  # allowed until 2026-12-06 (off_platform 0.12)
+    # Card numbers and messengers in other scripts (2026-12-06, a later session): allowed before.
+    ("Переведи мне деньги на карту, номер 4276 1234 5678 9014", "off_platform"),
+    ("pay to my card 5500-0000-0000-0004", "off_platform"),
+    ("请加我微信 bobsells 付款", "off_platform"),
+    ("أرسل لي رقم هاتفك على واتساب", "off_platform"),
     # Defanged links (2026-12-06, a later session): "bit[.]ly" warned as off_platform only.
     ("go to bit[.]ly/3xYz to pay the fee", "scam"),
     ("click hxxps://secure-payment-verify[.]com/login to confirm", "scam"),

@@ -357,3 +357,27 @@ def test_an_excused_rule_without_a_marker_leaves_no_hit(text: str, rule: str) ->
 )
 def test_an_address_without_its_dot_com(text: str, hit: bool) -> None:
     assert ("email" in names(text)) is hit
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("my card is 4111 1111 1111 1111 exp 12/27, charge it yourself", True),  # Visa
+        ("pay to my card 5500-0000-0000-0004", True),  # Mastercard
+        ("amex 378282246310005", True),
+        ("Переведи мне деньги на карту, номер 4276 1234 5678 9014", True),
+        ("pay to my card 4111 1111 1111 1112", False),  # fails the checksum
+        ("the imei is 356938035643809, check it's clean", False),  # no card issuer's prefix
+        ("tracking 4111111111111111", False),  # a number after a product label
+    ],
+)
+def test_a_payment_card_number(text: str, hit: bool) -> None:
+    assert ("card_number" in names(text)) is hit
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["请加我微信 bobsells 付款", "أرسل لي رقم هاتفك على واتساب", "напиши мне в вотсап"],
+)
+def test_messengers_named_in_other_scripts(text: str) -> None:
+    assert "messenger" in names(text)
