@@ -249,6 +249,30 @@ FINE = [
         "você é um anjo, obrigado",
         reason="held as harassment: 'você é um ...' (you are a) reads as the start of an insult",
     ),
+    # A later batch (2026-12-06, a later session): payments, support, delays and haggling.
+    "I paid through the app, you should see it under offers",
+    "the app says payment pending, is that normal?",
+    "I got an email from EchoList saying the item sold, is that you?",
+    "careful, someone messaged me pretending to be EchoList support",
+    "do you want me to send the tracking number here once it's shipped?",
+    "my cousin might come instead of me, is that ok? he'll pay in the app",
+    "can I see it before I pay? I'll pay in the app right there",
+    "the deposit on the bottle return is 10 cents lol",
+    "I left a review, thanks for the smooth deal",
+    "the seller agreed to 40, sending the offer now",
+    "no rush, I'm free all weekend",
+    "my phone died, sorry for the late reply",
+    "the code on the bottom of the lamp says it's from 1962",
+    "I got scammed last month so I only pay through the app now",
+    "could you hold it until friday? I get paid thursday",
+    _known(
+        "the gift card is not included, just the wallet",
+        reason="held as scam (0.72): the [gift_card] marker; its refusal is not marked",
+    ),
+    "do you ship or pickup only?",
+    "what's your best price for both?",
+    "that's too low, I paid 300 for it new",
+    "nah man, that's a rip off, I'll pass",
 ]
 
 RISKY = [
@@ -445,6 +469,38 @@ RISKY = [
         "harassment",
         reason="allowed: sexual harassment without a word the rules or the model know",
     ),
+    # A later batch (2026-12-06, a later session): the scams of the label definition, in turn.
+    (
+        "EchoList Support here: your account is suspended, verify your payment details at "
+        "echolist-support-center.com",
+        "scam",
+    ),
+    ("this is the EchoList safety team, we need your login to release the funds", "scam"),
+    (
+        "I already paid, check your email for the payment confirmation from "
+        "echolist-payments@gmail.com",
+        "scam",
+    ),
+    ("the money is in escrow with DHL, they will release it once you send the tracking", "scam"),
+    (
+        "my assistant will pick it up, I'll send a check for $1500, cash it, give him the rest",
+        "scam",
+    ),
+    ("I'm overseas on a ship, my agent will collect it, just send me your bank details", "scam"),
+    ("you need to pay the $30 insurance fee first so the courier can deliver the payment", "scam"),
+    ("venue changed, send me $50 for the transfer fee and I'll send the tickets", "scam"),
+    ("the apartment is available, send the deposit and first month and I'll mail the keys", "scam"),
+    ("I sent too much by mistake, please refund the extra $200 via western union", "scam"),
+    ("pay with apple gift cards and I'll ship today", "scam"),
+    ("I'll only buy if you pay the shipping through my FedEx account link first", "scam"),
+    ("your listing was reported, confirm your identity here: bit.ly/el-verify", "scam"),
+    ("can you do 40 through zelle? i don't trust the app fees", "off_platform"),
+    ("lets do it over cash app, the app takes a cut", "off_platform"),
+    ("ill venmo you half now half at pickup", "off_platform"),
+    ("hit me on my cell, 555 0192 area code 415", "off_platform"),
+    ("you're a joke, nobody's buying that trash at that price lmao", "harassment"),
+    ("I'll come to your house and you'll regret it", "harassment"),
+    ("send a pic of you wearing it ;)", "harassment"),
 ]
 
 
