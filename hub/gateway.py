@@ -137,6 +137,7 @@ class _RedisFanout(socketio.AsyncRedisManager, _DirectEmit):  # type: ignore[mis
         self._own = b'{"host_id":"' + self.host_id.encode() + b'"'
         self._outbox: list[dict[str, Any]] = []
         self._sender: asyncio.Task[None] | None = None
+        self._closing = False
 
     async def _publish(self, data: dict[str, Any]) -> None:
         self._outbox.append(data)
@@ -162,17 +163,51 @@ class _RedisFanout(socketio.AsyncRedisManager, _DirectEmit):  # type: ignore[mis
     async def close(self) -> None:
         """Publish what is queued, stop the listener task, close the Redis connections."""
         await self.flush()
+        self._closing = True
         listener = getattr(self, "thread", None)  # started by python-socketio on first use
-        if listener is not None and not listener.done():
+        deadline = asyncio.get_running_loop().time() + 5.0
+        while listener is not None and not listener.done():
+            # redis-py can turn a cancellation that lands mid-read into a connection error (the
+            # listener then stops, see `_redis_listen_with_retries`); cancel until it is done.
             listener.cancel()
-            await asyncio.wait([listener], timeout=5)
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                log.warning("the Redis fan-out listener did not stop")
+                break
+            await asyncio.wait([listener], timeout=min(0.25, remaining))
         if self.pubsub is not None:
             await self.pubsub.aclose()
         if self.redis is not None:
             await self.redis.aclose()
 
+    async def _redis_listen_with_retries(self) -> AsyncIterator[Any]:
+        """Subscribe and yield what arrives; after a Redis error, connect again with a growing
+        pause (1 s, doubling, at most 60 s), until `close` has begun. The stock loop retried
+        forever, and redis-py can report a cancellation as a connection error: a listener
+        cancelled at shutdown then went on reconnecting and the event loop never finished."""
+        pause = 1.0
+        while not self._closing:
+            try:
+                self._redis_connect()
+                await self.pubsub.subscribe(self.channel)
+                pause = 1.0
+                async for message in self.pubsub.listen():
+                    yield message
+            except Exception:
+                if self._closing:
+                    return
+                log.exception("cannot receive from Redis; retrying in %.0f s", pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2.0, 60.0)
+
     async def _listen(self) -> AsyncIterator[Any]:
-        async for raw in super()._listen():
+        # Not the stock `_listen`: after its loop it unsubscribes, which fails on the broken
+        # connection a stopped listener leaves, and python-socketio would then call it again.
+        channel = self.channel.encode()
+        async for message in self._redis_listen_with_retries():
+            if message.get("type") != "message" or message.get("channel") != channel:
+                continue
+            raw = message.get("data")
             if isinstance(raw, bytes) and raw.startswith(self._own):
                 continue
             try:
