@@ -272,10 +272,19 @@ RULES: tuple[Rule, ...] = (
         "harassment",
         0.9,
         re.compile(
-            r"\b(?:you|u|ya)(?:'re|re| are| r)? (?:(?:a|an|such an?|so|fucking|fkn|stupid|dumb"
-            r"|ugly|little|worthless|pathetic|absolute|total|complete) )*(?:retard(?:ed)?|idiot"
-            r"|moron|bitch|whore|slut|loser|scumbag|piece of shit|dumbass|asshole|cunt|dickhead"
-            r"|imbecile)s?\b"
+            r"\b(?:(?:you|u|ya)(?:'re|re| are| r)?|ur) (?:(?:a|an|such an?|so|fucking|fkn|stupid"
+            r"|dumb|ugly|little|worthless|pathetic|absolute|total|complete) )*(?:retard(?:ed)?"
+            r"|idiot|moron|bitch|whore|slut|loser|scumbag|piece of shit|dumbass|asshole|cunt"
+            r"|dickhead|imbecile)s?\b"
+            # "ur so dumb", "you're so stupid": these two only after "so", "really"... ("you're
+            # stupid fast" is praise).
+            r"|\b(?:(?:you|u|ya)(?:'re|re| are| r)|ur) (?:so|really|very|soo+) (?:dumb|stupid)\b"
+            # Told to the person, at the start of a clause: "eat shit", "go fuck yourself",
+            # "fuck off", "drop dead". Not reported speech: "tell her i said eat shit", "get this
+            # dude to fuck off".
+            r"|(?:^|(?<=[.!?,;:])\s*|(?<=just )|(?<=now )|(?<=pls )|(?<=please )|(?<=and )"
+            r"|(?<=lol )|(?<=ok ))(?:eat (?:shit|a dick|dirt)|suck my (?:dick|cock|balls)"
+            r"|go (?:fuck|screw) (?:yo)?ur ?self|(?:fuck|piss|bugger) off|drop dead)\b"
             # ... and in Spanish, Portuguese and French: "eres un idiota", "você é um lixo",
             # "t'es qu'un connard".
             r"|\b(?:eres|sos|t'es|tu es|vous [eê]tes|voc[eê] [eé]|tu [eé]s)(?: qu'une?)?"

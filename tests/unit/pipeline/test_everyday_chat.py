@@ -273,6 +273,7 @@ FINE = [
     "what's your best price for both?",
     "that's too low, I paid 300 for it new",
     "nah man, that's a rip off, I'll pass",
+    "I'm so dumb, I forgot the charger",
 ]
 
 RISKY = [
@@ -469,6 +470,9 @@ RISKY = [
         "harassment",
         reason="allowed: sexual harassment without a word the rules or the model know",
     ),
+    # Insults that were allowed until 2026-12-06 (a later session).
+    ("ur so dumb lol", "harassment"),
+    ("eat shit", "harassment"),
     # A later batch (2026-12-06, a later session): the scams of the label definition, in turn.
     (
         "EchoList Support here: your account is suspended, verify your payment details at "

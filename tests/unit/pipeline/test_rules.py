@@ -381,3 +381,23 @@ def test_a_payment_card_number(text: str, hit: bool) -> None:
 )
 def test_messengers_named_in_other_scripts(text: str) -> None:
     assert "messenger" in names(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("ur so dumb lol", True),
+        ("you are really stupid", True),
+        ("eat shit", True),
+        ("lol fuck off", True),
+        ("piss off, I'm not selling to you", True),
+        ("go fuck yourself", True),
+        ("tell her I said eat shit", False),  # reported speech
+        ("get this dude to fuck off", False),
+        ("I'm so dumb, I forgot the charger", False),  # at oneself
+        ("you're stupid fast at replying", False),
+        ("ur stupid phone case is cute", False),
+    ],
+)
+def test_more_insults_aimed_at_the_person(text: str, hit: bool) -> None:
+    assert ("insult" in names(text)) is hit
