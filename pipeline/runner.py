@@ -24,7 +24,13 @@ from typing import Any
 
 from pipeline.memory import keep_large_blocks_mapped, release_freed_memory
 from pipeline.scoring import Scored, Scorer
-from pipeline.stages.context import ContextEntry, ContextStore, InMemoryContextStore, apply_context
+from pipeline.stages.context import (
+    ContextEntry,
+    ContextStore,
+    InMemoryContextStore,
+    apply_context,
+    number_edges,
+)
 from pipeline.stages.model import ModelArtifacts, ModelError
 from pipeline.stages.policy import DEFAULT_POLICY, Policy, decide
 from pipeline.stats import RunnerStats
@@ -163,8 +169,13 @@ class ModerationRunner:
             recent = await self._store.recent(conversation_id)
             hit_names = [hit.name for hit in scored.hits]
             now = time.time()
-            scores, context_reasons = apply_context(scores, hit_names, sender_id, recent, now)
-            entry = ContextEntry(sender_id, dict(scored.scores), tuple(hit_names), now)
+            scores, context_reasons = apply_context(
+                scores, hit_names, sender_id, recent, now, normalized=scored.normalized
+            )
+            _, tail, only_number = number_edges(scored.normalized)
+            entry = ContextEntry(
+                sender_id, dict(scored.scores), tuple(hit_names), now, tail, only_number
+            )
             await self._store.push(conversation_id, entry)
         verdict = self._verdict(scored, scores, context_reasons)
         latency = (time.perf_counter() - job.enqueued) * 1000.0

@@ -2,12 +2,14 @@
 
 One message asks for a phone number, the next names a payment app: each alone may pass, together
 they are the classic move off the platform. The stage looks at the sender's recent entries in the
-conversation and raises the current scores when they connect.
+conversation and raises the current scores when they connect. It also joins a phone number sent
+in pieces ("my number is 415", "555", "0192 text me"), which no single message shows.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Mapping
@@ -22,6 +24,7 @@ __all__ = [
     "ContextStore",
     "InMemoryContextStore",
     "apply_context",
+    "number_edges",
 ]
 
 
@@ -33,18 +36,22 @@ class ContextEntry:
     scores: Mapping[str, float]
     rule_hits: tuple[str, ...]
     timestamp: float = field(default_factory=time.time)
+    # The digits the message ends with, and whether it is nothing but a number (`number_edges`).
+    tail_digits: str = ""
+    only_number: bool = False
 
     def to_json(self) -> str:
         """Serialize for a shared store (Redis)."""
-        return json.dumps(
-            {
-                "s": self.sender_id,
-                "p": dict(self.scores),
-                "r": list(self.rule_hits),
-                "t": self.timestamp,
-            },
-            separators=(",", ":"),
-        )
+        data: dict[str, object] = {
+            "s": self.sender_id,
+            "p": dict(self.scores),
+            "r": list(self.rule_hits),
+            "t": self.timestamp,
+        }
+        if self.tail_digits:
+            data["d"] = self.tail_digits
+            data["n"] = self.only_number
+        return json.dumps(data, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> ContextEntry:
@@ -55,6 +62,8 @@ class ContextEntry:
             scores={str(k): float(v) for k, v in data["p"].items()},
             rule_hits=tuple(str(h) for h in data["r"]),
             timestamp=float(data["t"]),
+            tail_digits=str(data.get("d", "")),
+            only_number=bool(data.get("n", False)),
         )
 
 
@@ -114,6 +123,42 @@ class ContextConfig:
     carry_min_current: float = 0.3
     carry_weight: float = 0.5
     contact_then_payment: float = 0.95
+    # The pieces of a number sent in pieces follow each other within this many seconds.
+    split_gap_s: float = 120.0
+
+
+_LEADING_NUMBER = re.compile(r"^\+?\(?\d[\d ().-]*")
+_TRAILING_NUMBER = re.compile(r"\+?\(?\d[\d ().-]*$")
+_END_PUNCTUATION = re.compile(r"[\s.,!?;:]+$")
+
+
+def number_edges(normalized: str) -> tuple[str, str, bool]:
+    """The digits a message starts with, those it ends with (trailing punctuation aside), and
+    whether it is nothing but a number: "0192 text me" -> ("0192", "", False), "my number is
+    415" -> ("", "415", False), "555" -> ("555", "555", True)."""
+    text = _END_PUNCTUATION.sub("", normalized.strip())
+    lead = _LEADING_NUMBER.match(text)
+    tail = _TRAILING_NUMBER.search(text)
+    digits = [re.sub(r"\D", "", m.group(0)) if m else "" for m in (lead, tail)]
+    return digits[0], digits[1], lead is not None and lead.end() == len(text)
+
+
+def _split_number(lead: str, mine: list[ContextEntry], now: float, gap_s: float) -> bool:
+    """Whether the current message's leading digits, after the sender's previous messages'
+    (each a number, or ending with one, and sent within `gap_s` of the next), make a phone
+    number of 10 to 13 digits from at least two pieces."""
+    chain, pieces, later = lead, 1, now
+    for entry in sorted(mine, key=lambda e: e.timestamp, reverse=True):
+        if not chain or not entry.tail_digits or later - entry.timestamp > gap_s:
+            return False
+        chain, pieces, later = entry.tail_digits + chain, pieces + 1, entry.timestamp
+        if len(chain) > 13:
+            return False
+        if len(chain) >= 10 and pieces >= 2:
+            return True
+        if not entry.only_number:
+            return False
+    return False
 
 
 def apply_context(
@@ -123,8 +168,10 @@ def apply_context(
     recent: Iterable[ContextEntry],
     now: float,
     config: ContextConfig = ContextConfig(),
+    normalized: str = "",
 ) -> tuple[dict[str, float], tuple[str, ...]]:
-    """Return the scores raised by the sender's recent history, and the reasons for each raise."""
+    """Return the scores raised by the sender's recent history, and the reasons for each raise.
+    `normalized` (the current message) lets it join a phone number sent in pieces."""
     mine = [
         entry
         for entry in recent
@@ -142,6 +189,10 @@ def apply_context(
     if ("payment_app" in current and contact_before) or (contact_now and "payment_app" in before):
         out["off_platform"] = max(out.get("off_platform", 0.0), config.contact_then_payment)
         reasons.append("off_platform:context_contact_payment")
+    lead = number_edges(normalized)[0] if normalized else ""
+    if lead and "phone" not in current and _split_number(lead, mine, now, config.split_gap_s):
+        out["off_platform"] = max(out.get("off_platform", 0.0), config.contact_then_payment)
+        reasons.append("off_platform:context_split_number")
     for label, score in scores.items():
         prior = max(entry.scores.get(label, 0.0) for entry in mine)
         if prior >= config.carry_from and score >= config.carry_min_current:

@@ -2,7 +2,12 @@ import time
 
 import pytest
 
-from pipeline.stages.context import ContextEntry, InMemoryContextStore, apply_context
+from pipeline.stages.context import (
+    ContextEntry,
+    InMemoryContextStore,
+    apply_context,
+    number_edges,
+)
 from pipeline.stages.normalize import normalize
 from pipeline.stages.rules import match_rules
 
@@ -108,3 +113,63 @@ def test_a_request_for_contact_then_a_payment_app_through_the_rules(
     )
     assert ("off_platform:context_contact_payment" in reasons) is connects
     assert (out["off_platform"] >= 0.95) is connects
+
+
+@pytest.mark.parametrize(
+    ("text", "edges"),
+    [
+        ("0192 text me", ("0192", "", False)),
+        ("my number is 415", ("", "415", False)),
+        ("my number is 415.", ("", "415", False)),
+        ("555", ("555", "555", True)),
+        ("(415) 555", ("415555", "415555", True)),
+        ("is 40 ok?", ("", "", False)),
+    ],
+)
+def test_number_edges(text: str, edges: tuple[str, str, bool]) -> None:
+    assert number_edges(text) == edges
+
+
+def _pieces(*texts: str, gap: float = 5.0, sender: str = "s") -> list[ContextEntry]:
+    now = time.time()
+    out = []
+    for i, text in enumerate(texts):
+        _, tail, only = number_edges(text)
+        age = gap * (len(texts) - i)
+        out.append(ContextEntry(sender, {"off_platform": 0.1}, (), now - age, tail, only))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("before", "current", "joined"),
+    [
+        (("my number is 415", "555"), "0192 text me", True),
+        (("415", "555"), "0192", True),
+        (("my number is 415 555",), "0192", True),
+        (("415",), "555", False),  # 6 digits
+        (("call me on 415", "ok"), "5550192", False),  # a message between that is no number
+        (("40", "35"), "30", False),
+        (("4155550192000",), "12", False),  # more than 13 digits
+    ],
+)
+def test_a_number_sent_in_pieces(before: tuple[str, ...], current: str, joined: bool) -> None:
+    out, reasons = apply_context(
+        {"off_platform": 0.1}, [], "s", _pieces(*before), time.time(), normalized=current
+    )
+    assert ("off_platform:context_split_number" in reasons) is joined
+    assert (out["off_platform"] >= 0.95) is joined
+
+
+def test_pieces_too_far_apart_or_from_another_sender_do_not_join() -> None:
+    now = time.time()
+    slow = _pieces("415", "555", gap=300.0)
+    other = _pieces("415", "555", sender="b")
+    for recent in (slow, other):
+        _, reasons = apply_context({"off_platform": 0.1}, [], "s", recent, now, normalized="0192")
+        assert "off_platform:context_split_number" not in reasons
+
+
+def test_entry_json_round_trip_with_digits() -> None:
+    original = ContextEntry("u1", {"scam": 0.25}, (), 1700000000.5, "415", True)
+    assert ContextEntry.from_json(original.to_json()) == original
+    assert ContextEntry.from_json('{"s":"u","p":{},"r":[],"t":1.0}').tail_digits == ""

@@ -185,6 +185,23 @@ async def test_risk_builds_across_a_conversation(broken_artifacts: Path) -> None
         await runner.close()
 
 
+async def test_a_phone_number_sent_in_pieces_is_joined(broken_artifacts: Path) -> None:
+    """Rules-only, so that no model score carries over: only the join can flag the last piece."""
+    runner = ModerationRunner(RunnerConfig(artifacts_dir=broken_artifacts))
+    await runner.start()
+    try:
+        pieces = ["415", "555", "0192"]
+        verdicts = [await runner.moderate(p, conversation_id="c", sender_id="s") for p in pieces]
+        assert [v.action for v in verdicts] == [Action.ALLOW, Action.ALLOW, Action.WARN]
+        assert "off_platform:context_split_number" in verdicts[-1].reasons
+        # Prices haggled one after another are not a number.
+        prices = ["40", "35", "30"]
+        haggled = [await runner.moderate(p, conversation_id="h", sender_id="s") for p in prices]
+        assert all(v.action is Action.ALLOW for v in haggled)
+    finally:
+        await runner.close()
+
+
 async def test_score_sync_matches_moderate(runner: ModerationRunner) -> None:
     text = "send me the verification code"
     (sync,) = runner.score_sync([text])
