@@ -258,6 +258,63 @@ RULES: tuple[Rule, ...] = (
         marker=False,
     ),
     Rule(
+        # Asking for the other person's password, bank login, PIN, card security code or social
+        # security number: "confirm your bank login there", "what is the cvv on your card?",
+        # "tell me your ssn". No one buying or selling a thing needs them. A device's own
+        # ("the wifi password", "does the laptop have a bios password?") is not one.
+        "credential_request",
+        "scam",
+        0.9,
+        re.compile(
+            r"\b(?:your|ur|yr)(?: own)?(?: (?!wi-?fi|bios|router|laptop|phone|lock ?screen|screen"
+            r"|computer|pc|tablet|ipad|iphone|device|locker|padlock|safe|bike|garage|door|gate"
+            r"|alarm|luggage|suitcase|sim\b)[\w'-]+){0,3}? (?:password|passcode|pass code|passwd"
+            # A bare "pin" is often a map's ("drop your pin"), and in India a "pin code" is a
+            # postal code: only a card's or a bank's PIN, or a "pin number".
+            r"|(?:bank|banking|card|atm|debit|credit card|account) pin|pin number"
+            r"|login(?: details| info)?|log-?in(?: details| info)?"
+            r"|credentials|cvv2?|cvc2?|ssn|social security(?: number)?)\b"
+            r"|\b(?:the |that )?(?:cvv2?|cvc2?)(?: (?:code|number))?\b(?=[^.!]{0,30}\b(?:card|on"
+            r" the back)\b)"
+        ),
+        # A warning, or a report of someone who asked: "if a page ever asks for your password,
+        # close it", "how do you report someone asking for your bank login?".
+        unless=re.compile(
+            r"\b(?:asks?|asking|asked|wants?|wanted|wanting|requests?|requested|requesting)"
+            r" (?:me |you |u )?(?:for |to )"
+            r"|\bnever (?:share|give|send|tell|type|enter|ask|asks)\b"
+            r"|\b(?:don'?t|do not|dont) (?:ever )?(?:share|give|send|tell|type|enter)\b"
+            r"|\bscam\w*|\breport\w*|\bphishing\b"
+            # About the thing for sale: "remove your icloud login from the phone".
+            r"|\b(?:remove|removed|sign(?:ed)? out|log(?:ged)? out|delete|reset|clear|wipe|unlink"
+            r"|disable|turn off|forgot|forget)\b"
+        ),
+        needs=re.compile(
+            _REQUEST.pattern
+            + r"|\b(?:confirm|verify|provide|submit|input|hand over|log ?in with|sign in with)\b"
+        ),
+        marker=False,
+    ),
+    Rule(
+        # A shortened link, whose address hides where it goes, to pay, verify, claim or print
+        # a label: "visit bit(.)ly/3xYz for the shipping label". Every such link in the data is
+        # a scam's; the app's own links are to listings on the app's domain.
+        "short_link",
+        "scam",
+        0.9,
+        re.compile(
+            r"\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|cutt\.ly|is\.gd|rebrand\.ly|ow\.ly"
+            r"|shorturl\.at|rb\.gy|tiny\.cc|t\.ly|s\.id|v\.gd|bl\.ink|shorte\.st)/\w"
+        ),
+        needs=re.compile(
+            r"\b(?:pay\w*|fee|fees|label|shipping|ship|deliver\w*|courier|verify\w*|verif\w*"
+            r"|confirm\w*|log ?in|login|sign in|claim\w*|accept\w*|receive|refund\w*|card|details"
+            r"|account|money|funds|prize|won|win|winner|track\w*|secure|form|unlock|activat\w*"
+            r"|release|deposit\w*|escrow|cash|transfer|bank|gift|reward|bonus|free|update)\b"
+        ),
+        marker=False,
+    ),
+    Rule(
         "threat",
         "harassment",
         0.9,

@@ -95,3 +95,23 @@ async def test_a_scam_behind_a_long_friendly_preamble_is_not_delivered(
     delivered = (await buyer.ok("message.send", follow))["message"]
     # The seller's next message is the follow-up: the scam never reached them.
     assert (await seller.next("message.new"))["message"]["id"] == delivered["id"]
+
+
+async def test_a_request_for_the_bank_login_is_held_for_a_moderator(
+    model_hub: HubHarness,
+) -> None:
+    """A fake platform notice asking for the bank login was delivered before 2026-12-06 (the
+    model scored it scam 0.37); the credential rule holds it, and moderators see why."""
+    buyer, seller, _, conv = await model_hub.pair()
+    mod = await model_hub.client(uid("mod"), role="moderator", namespace="/moderation")
+    text = "the app sent you an email, confirm your bank login there"
+    body = {"conversation_id": conv["id"], "client_msg_id": uid(), "text": text}
+    msg = (await buyer.ok("message.send", body))["message"]
+    assert msg["status"] == "held"
+    assert "scam:credential_request" in msg["moderation"]["reasons"]
+    queued = await mod.next_where("queue.item", lambda e: e["item"]["message_id"] == msg["id"])
+    assert queued["item"]["text"] == text
+    assert "scam" in queued["item"]["flagged"]
+    follow = {"conversation_id": conv["id"], "client_msg_id": uid(), "text": "What size is it?"}
+    delivered = (await buyer.ok("message.send", follow))["message"]
+    assert (await seller.next("message.new"))["message"]["id"] == delivered["id"]

@@ -274,6 +274,30 @@ FINE = [
     "that's too low, I paid 300 for it new",
     "nah man, that's a rip off, I'll pass",
     "I'm so dumb, I forgot the charger",
+    # A later batch (2026-12-06, a third session): passwords, PINs, logins and short links.
+    "can you sign out of your icloud before I pick up the phone?",
+    "please remove your apple id from the ipad so it's not locked",
+    "the wifi password is on the sticker under the router",
+    "I reset the phone, no passcode on it anymore",
+    "drop your pin and I'll come to you",
+    _known(
+        "what's your pin code? I want to check if delivery is possible",
+        reason="held as scam (0.74): an Indian postal code reads as a card's PIN to the model",
+    ),
+    "the safe's pin is 0000 by default, change it when you get it",
+    "never share your password with anyone, the app will never ask for it",
+    "someone asked me for my bank login lol, reported him",
+    _known(
+        "I forgot my password, give me a minute to log back into the app",
+        reason="held as scam (0.72): the model reads 'password' and 'give me', not whose",
+    ),
+    "here's a video of it working: bit.ly/vid-bike",
+    "my login to the app stopped working, can you resend the offer?",
+    "the card reader at the store asked for my pin twice, weird",
+    _known(
+        "what's your username on here? I can't find your other listings",
+        reason="warned as off_platform (0.80): 'what's your ...' reads as asking for a contact",
+    ),
 ]
 
 RISKY = [
@@ -505,6 +529,16 @@ RISKY = [
     ("you're a joke, nobody's buying that trash at that price lmao", "harassment"),
     ("I'll come to your house and you'll regret it", "harassment"),
     ("send a pic of you wearing it ;)", "harassment"),
+    # Asking for a password, a bank login, a card's security code or an SSN, and short links
+    # to pay or print a label: allowed until 2026-12-06 (a third session), but the two that
+    # the model already caught (the PIN and the Apple ID).
+    ("the app sent you an email, confirm your bank login there", "scam"),
+    ("what is the cvv on your card?", "scam"),
+    ("tell me your ssn so I can run the escrow check", "scam"),
+    ("give me your card pin and I'll withdraw the deposit", "scam"),
+    ("reply with your apple id and password so I can send the payment", "scam"),
+    ("visit bit(.)ly/3xYz for the shipping label", "scam"),
+    ("print the shipping label from this link: tinyurl(.)com/lbl55", "scam"),
 ]
 
 

@@ -56,6 +56,14 @@ def names(text: str) -> set[str]:
         ("eres un idiota", "insult"),
         ("você é um lixo", "insult"),
         ("t'es qu'un connard", "insult"),
+        ("the app sent you an email, confirm your bank login there", "credential_request"),
+        ("what's your online banking password so I can send the money", "credential_request"),
+        ("what is the cvv on your card?", "credential_request"),
+        ("tell me your ssn so I can run the escrow check", "credential_request"),
+        ("give me your card pin and I'll withdraw the deposit", "credential_request"),
+        ("I need your paypal login to release the payment", "credential_request"),
+        ("visit bit(.)ly/3xYz for the shipping label", "short_link"),
+        ("pay the fee at https://tinyurl.com/claim88", "short_link"),
     ],
 )
 def test_rule_matches(text: str, rule: str) -> None:
@@ -106,6 +114,20 @@ def test_rule_matches(text: str, rule: str) -> None:
         "eres un genio, gracias",
         "você é um anjo, obrigado",
         "tu es vraiment sympa",
+        "can you remove your icloud login from the phone before I pick it up?",
+        "can you sign out of your icloud before I pick up the phone?",
+        "does the laptop have a bios password?",
+        "what's your wifi password lol",
+        "did you reset your phone's passcode before selling it?",
+        "drop your pin and I'll come to you",
+        "what's your pin code? for the delivery",
+        "if a page ever asks for your password, close it, the app never does that",
+        "how do you report someone asking for your bank login?",
+        "blocked him, he wanted my bank login to send the payment",
+        "never share your password with anyone",
+        "the cvv on my card got scratched off, I'll pay cash",
+        "here's a video of it working: bit.ly/vid-bike",
+        "you can check the reviews at bit.ly/rev5 before you buy",
     ],
 )
 def test_hard_negatives_hit_no_weighted_rule(text: str) -> None:
@@ -322,6 +344,7 @@ def test_a_legacy_wallet_address_still_counts() -> None:
         ("add me: snap bobsells", "social_handle"),
         ("sh1t seller, r3tard", "slur"),
         ("envíame el código que te llegó por sms", "code_request"),
+        ("what is the cvv on your card?", "credential_request"),
     ],
 )
 def test_a_rule_added_after_training_sends_the_model_no_marker(text: str, rule: str) -> None:
