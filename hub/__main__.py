@@ -1,4 +1,4 @@
-"""The ``hub`` command: serve, worker, token, db upgrade."""
+"""The ``hub`` command: serve, worker, token, db upgrade, moderation-export."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from hub.settings import Settings
 
@@ -87,6 +88,42 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_moderation_export(settings: Settings, args: argparse.Namespace) -> int:
+    """Write the moderators' decisions as labelled messages (`hub/training_export.py`)."""
+    import json
+    from datetime import UTC, datetime
+
+    from hub.training_export import export_decisions
+    from storage.engine import Database
+
+    since = None
+    if args.since:
+        try:
+            since = datetime.fromisoformat(args.since.replace("Z", "+00:00"))
+        except ValueError:
+            log.error("--since %r is not an ISO date or time (e.g. 2026-12-01)", args.since)
+            return 2
+        if since.tzinfo is not None:
+            since = since.astimezone(UTC).replace(tzinfo=None)
+
+    async def run(out: TextIO) -> dict[str, object]:
+        db = Database(settings.effective_database_url)
+        try:
+            return (await export_decisions(db, out, since=since)).to_dict()
+        finally:
+            await db.dispose()
+
+    if args.out == "-":
+        counts = asyncio.run(run(sys.stdout))
+    else:
+        partial = Path(args.out + ".partial")
+        with partial.open("w", encoding="utf-8") as fh:
+            counts = asyncio.run(run(fh))
+        partial.replace(args.out)  # whole or not at all
+    print(json.dumps(counts), file=sys.stderr)
+    return 0
+
+
 def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
     from commerce.worker import WorkerConfig, serve
 
@@ -151,6 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "downgrade"])
     db.add_argument("revision", nargs="?", default="heads")
     db.set_defaults(func=cmd_db)
+    export = sub.add_parser(
+        "moderation-export",
+        help="write the moderators' decisions as labelled messages for the next model",
+    )
+    export.add_argument("--out", required=True, help="a JSON-lines file, or - for stdout")
+    export.add_argument("--since", help="only decisions at or after this ISO date or time (UTC)")
+    export.set_defaults(func=cmd_moderation_export)
     return p
 
 

@@ -7,7 +7,8 @@ A --second B` then sets two such groups (or two artifact folders) side by side o
 the mean of each and the difference, with a paired 95% interval over template families.
 `probe` measures what a payment app or messenger that the rules don't know costs the model
 (`models/probe.py`, validation families only). `bands` re-tunes the shipped policy's block bands
-on validation (`models/bands.py`; export does it for a new build).
+on validation (`models/bands.py`; export does it for a new build). `data --decisions FILE`
+adds moderators' decisions exported by `hub moderation-export` (`models/data/decisions.py`).
 """
 
 from __future__ import annotations
@@ -27,11 +28,19 @@ ARTIFACTS = ROOT / "artifacts"
 TEACHER_ONNX = CACHE / "teacher.int8.onnx"
 
 
-def _data(_: argparse.Namespace) -> None:
-    from models.data import corpus
+def _data(args: argparse.Namespace) -> None:
+    from models.data import corpus, decisions
 
-    counts = corpus.write(corpus.build(CACHE), DATA)
-    print(json.dumps({"rows": counts}))
+    decided, report = decisions.load(getattr(args, "decisions", None) or [])
+    built = corpus.build(CACHE, decided=decided, dropped=report)
+    counts = corpus.write(built, DATA)
+    out: dict[str, object] = {"rows": counts}
+    if decided or report["read"]:
+        report["by_split"] = {
+            split: sum(r.source == decisions.SOURCE for r in rows) for split, rows in built.items()
+        }
+        out["decisions"] = report
+    print(json.dumps(out))
 
 
 def _train(args: argparse.Namespace) -> None:
@@ -136,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=15, help="train: 15 built what ships")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rebuild-data", action="store_true")
+    parser.add_argument(
+        "--decisions",
+        type=Path,
+        action="append",
+        help="data, all: add a `hub moderation-export` file of moderators' decisions (repeatable)",
+    )
     parser.add_argument("--no-teacher", action="store_true", help="skip the teacher ONNX export")
     parser.add_argument(
         "--per-message",

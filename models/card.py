@@ -157,9 +157,16 @@ def _table(title: str, report: dict[str, Any]) -> list[str]:
         f"- synthetic macro-F1: **{syn['macro_f1']:.3f}**; real SMS macro-F1 (spam vs ham): "
         f"**{report['sms_test']['binary_macro_f1']:.3f}**; false positives on "
         f"{report['hard_negatives']} hard negatives: **{100 * report['hard_negative_fpr']:.2f}%**",
-        "",
     ]
-    return lines
+    decided = report.get("moderation_test")
+    if decided:
+        lines.append(
+            f"- moderators' decisions in test (real chat): of {decided['approved']} approved "
+            f"messages **{100 * decided['approved_flagged_rate']:.2f}%** flagged; of "
+            f"{decided['removed']} removed, **{100 * decided['removed_caught_rate']:.2f}%** "
+            "flagged for one of their labels"
+        )
+    return [*lines, ""]
 
 
 def _speed(bench: dict[str, Any]) -> list[str]:

@@ -23,6 +23,7 @@ from sklearn.pipeline import FeatureUnion
 
 from models import card, intervals
 from models.data.corpus import BLIND, LABELS, model_text, read
+from models.data.decisions import SOURCE
 from models.data.synthetic import Example
 from models.metrics import binary_macro_f1, per_label, tune_thresholds
 from pipeline.runner import ModerationRunner, RunnerConfig
@@ -95,11 +96,11 @@ class Baseline:
 def _report(rows: Sequence[Example], probs: np.ndarray, th: dict[str, float]) -> dict[str, Any]:
     synth = [i for i, r in enumerate(rows) if r.source == "synthetic"]
     sms = [i for i, r in enumerate(rows) if r.source == "sms"]
-    hard = [i for i, r in enumerate(rows) if r.hard]
+    hard = [i for i, r in enumerate(rows) if r.hard and r.source == "synthetic"]
     truth = truth_of(rows)
     flags = probs >= np.array([th[name] for name in LABELS])
     spam = LABELS.index("spam")
-    return {
+    out = {
         "synthetic_test": per_label(truth[synth], probs[synth], th),
         "sms_test": {
             "spam": per_label(truth[sms], probs[sms], th).get("spam"),
@@ -108,6 +109,24 @@ def _report(rows: Sequence[Example], probs: np.ndarray, th: dict[str, float]) ->
         },
         "hard_negative_fpr": float(flags[hard].any(1).mean()) if hard else 0.0,
         "hard_negatives": len(hard),
+    }
+    decided = [i for i, r in enumerate(rows) if r.source == SOURCE]
+    if decided:
+        out["moderation_test"] = decisions_report(truth[decided], flags[decided])
+    return out
+
+
+def decisions_report(truth: np.ndarray, flags: np.ndarray) -> dict[str, Any]:
+    """Moderators' decisions in the test split (real chat): how many of the messages they
+    approved the scorer still flags (real hard negatives), and how many of those they removed it
+    flags for one of their labels."""
+    approved = truth.sum(axis=1) == 0
+    caught = (flags & (truth == 1)).any(axis=1)
+    return {
+        "approved": int(approved.sum()),
+        "approved_flagged_rate": float(flags[approved].any(1).mean()) if approved.any() else 0.0,
+        "removed": int((~approved).sum()),
+        "removed_caught_rate": float(caught[~approved].mean()) if (~approved).any() else 0.0,
     }
 
 
@@ -210,7 +229,7 @@ def hard_negative_actions(
     `at_threshold` is each label's action at its threshold (stricter bands lie above it)."""
     runner = ModerationRunner(RunnerConfig(artifacts_dir=artifacts))
     counts = {
-        "test": policy_actions(runner, [r for r in test if r.hard]),
+        "test": policy_actions(runner, [r for r in test if r.hard and r.source == "synthetic"]),
         "blind": policy_actions(runner, blind),
     }
     at_threshold = {name: spec.action.value for name, spec in runner.policy.labels.items()}

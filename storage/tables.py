@@ -173,6 +173,8 @@ moderation_queue = sa.Table(
     sa.Column("decided_by", ID, nullable=True),
     sa.Column("decided_at", TIME, nullable=True),
     sa.Index("ix_moderation_queue_status_created_at", "status", "created_at"),
+    # `hub moderation-export` pages through decided items in the order they were decided.
+    sa.Index("ix_moderation_queue_decided_at", "decided_at", "message_id"),
 )
 
 moderation_decisions = sa.Table(

@@ -6,12 +6,15 @@
   vocabulary pool. A synthetic text equal to one already in an earlier split is dropped.
 - The blind hard negatives (`blind_hard.py`) are rendered last, into their own file: they can
   change nothing in the other splits.
+- Moderators' decisions (`decisions.py`, only when `python -m models data --decisions FILE` is
+  given) come after everything else and are split like the SMS rows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -42,13 +45,20 @@ def model_text(text: str) -> str:
 
 
 def sms_split(normalized: str) -> str:
-    """Split of an SMS row, from the hash of its normalized text."""
+    """Split of an SMS row (or a moderator's decision), from the hash of its normalized text."""
     bucket = int(hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:8], 16) % 100
     return "train" if bucket < 70 else "val" if bucket < 80 else "test"
 
 
-def build(cache: Path, config: CorpusConfig = CorpusConfig()) -> dict[str, list[Example]]:
-    """Fetch, generate, deduplicate and split."""
+def build(
+    cache: Path,
+    config: CorpusConfig = CorpusConfig(),
+    decided: Sequence[Example] = (),
+    dropped: dict[str, int] | None = None,
+) -> dict[str, list[Example]]:
+    """Fetch, generate, deduplicate and split. `decided`: moderators' decisions
+    (`models.data.decisions`), added last and split by text hash; `dropped` (when given)
+    counts those whose text the corpus already holds."""
     seen: set[str] = set()
     out: dict[str, list[Example]] = {split: [] for split in SPLITS}
     for example in load_sms(cache / "wheels"):
@@ -70,7 +80,26 @@ def build(cache: Path, config: CorpusConfig = CorpusConfig()) -> dict[str, list[
         if key not in seen:
             seen.add(key)
             out[BLIND].append(example)
+    # Last, so that they change no row of the other sources' splits.
+    add_decided(out, seen, decided, dropped)
     return out
+
+
+def add_decided(
+    out: dict[str, list[Example]],
+    seen: set[str],
+    decided: Sequence[Example],
+    dropped: dict[str, int] | None = None,
+) -> None:
+    """Append moderators' decisions to the splits by the hash of their normalized text; one
+    whose text is in `seen` (the rest of the corpus) is dropped and counted in `dropped`."""
+    for example in decided:
+        key = normalize(example.text)
+        if key and key not in seen:
+            seen.add(key)
+            out[sms_split(key)].append(example)
+        elif dropped is not None:
+            dropped["already_in_corpus"] = dropped.get("already_in_corpus", 0) + 1
 
 
 def write(corpus: dict[str, list[Example]], folder: Path) -> dict[str, int]:

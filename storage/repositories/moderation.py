@@ -148,3 +148,27 @@ async def decisions_for(conn: AsyncConnection, message_id: str) -> list[Decision
         .order_by(moderation_decisions.c.created_at)
     )
     return [Decision(**dict(r._mapping)) for r in await conn.execute(stmt)]
+
+
+async def decided(
+    conn: AsyncConnection,
+    limit: int,
+    *,
+    since: datetime | None = None,
+    after: tuple[datetime, str] | None = None,
+) -> list[QueueItem]:
+    """Decided items (approved or removed) with their text, in the order they were decided
+    (``since``: decided at or after it; ``after``: the page after the item decided at that time
+    with that message id). What the moderators' decisions teach the next model
+    (`hub moderation-export`)."""
+    q = moderation_queue.c
+    stmt = _select().where(q.status != PENDING, q.decided_at.is_not(None))
+    if since is not None:
+        stmt = stmt.where(q.decided_at >= since)
+    if after is not None:
+        at, message_id = after
+        stmt = stmt.where(
+            sa.or_(q.decided_at > at, sa.and_(q.decided_at == at, q.message_id > message_id))
+        )
+    stmt = stmt.order_by(q.decided_at, q.message_id).limit(limit)
+    return [_item(r) for r in await conn.execute(stmt)]

@@ -8,6 +8,8 @@ shipped; tests/e2e/test_moderation_model.py covers the shipped model.
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -16,7 +18,10 @@ import pytest
 import socketio
 import sqlalchemy as sa
 
+from hub.__main__ import build_parser
 from hub.settings import Settings
+from hub.training_export import export_decisions
+from models.data import decisions
 from storage.repositories import moderation as queue_repo
 from storage.tables import conversations, moderation_decisions, moderation_queue
 from tests.support.client import Client
@@ -206,6 +211,53 @@ async def test_remove_marks_it_removed_for_the_sender_only(mhub: HubHarness) -> 
     await seller.quiet("message.new", 0.3)
     assert await history(seller, conv) == []
     assert [m["status"] for m in await history(buyer, conv) if m["kind"] == "text"] == ["removed"]
+
+
+async def test_decisions_export_as_labelled_messages_for_the_next_model(
+    mhub: HubHarness, tmp_path: Any
+) -> None:
+    """`hub moderation-export`: an approved held message is a fine (hard) one, a removed one is
+    risky for the labels flagged; pending ones, and those decided before --since, are left
+    out; `python -m models data --decisions` reads the file back as corpus rows."""
+    mod = await moderator(mhub)
+    buyer, seller, _, conv = await mhub.pair()
+    kept = await send(seller, conv, HOLD + " for the pickup")
+    dropped = await send(buyer, conv, HOLD)
+    waiting = await send(buyer, conv, HOLD + " please")
+    await mod.ok("decision", {"message_id": kept["id"], "action": "approve"})
+    await mod.ok("decision", {"message_id": dropped["id"], "action": "remove"})
+    out = tmp_path / "decisions.jsonl"
+
+    def export(*extra: str) -> list[dict[str, Any]]:
+        args = build_parser().parse_args(["moderation-export", "--out", str(out), *extra])
+        assert args.func(mhub.settings, args) == 0
+        mine = {kept["id"], dropped["id"], waiting["id"]}  # MariaDB is shared between tests
+        lines = out.read_text(encoding="utf-8").splitlines()
+        return [row for row in map(json.loads, lines) if row["message_id"] in mine]
+
+    rows = await asyncio.to_thread(export)
+    assert [(r["message_id"], r["decision"], r["labels"], r["hard"]) for r in rows] == [
+        (kept["id"], "approved", [], True),
+        (dropped["id"], "removed", ["scam"], False),
+    ]
+    assert rows[0]["text"] == HOLD + " for the pickup"
+    assert rows[1]["flagged"] == ["scam"]
+    assert all(r["decided_at"].endswith("Z") for r in rows)
+    assert not ({"sender_id", "recipient_id", "decided_by"} & set(rows[0]))  # no user ids
+    loaded, counts = await asyncio.to_thread(decisions.load, [out])
+    assert counts["disputed"] == 0
+    by_text = {r.text: r for r in loaded}
+    assert by_text[HOLD + " for the pickup"].hard
+    assert by_text[HOLD].labels == ("scam",)
+    # Paged by when each was decided: a page of one walks through the same rows.
+    buffer = io.StringIO()
+    counts_by_page = await export_decisions(mhub.hub.db, buffer, page=1)
+    paged = [json.loads(x) for x in buffer.getvalue().splitlines()]
+    assert [r for r in paged if r["message_id"] in {kept["id"], dropped["id"]}] == rows
+    assert counts_by_page.approved + counts_by_page.removed == len(paged)
+    assert await asyncio.to_thread(export, "--since", "2999-01-01") == []
+    args = build_parser().parse_args(["moderation-export", "--out", "-", "--since", "yesterday"])
+    assert args.func(mhub.settings, args) == 2  # a clear error, not a traceback
 
 
 async def test_two_moderators_deciding_at_once_one_wins(mhub: HubHarness) -> None:

@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 from models import train
 from models.bands import GRID
-from models.data import corpus
+from models.data import corpus, decisions
 from models.data.synthetic import Example, generate, generate_blind
 from models.evaluate import evaluate
 from models.export import (
@@ -192,8 +192,26 @@ def test_eval_writes_metrics_with_intervals_and_the_card(trained: Path, tmp_path
         ("sorry i'll call you later", (), "sms_ham"),
     ]
     rows = corpus.read(data, "test") + [Example(t, y, "sms", f, False) for t, y, f in sms]
+    # ... and moderators' decisions as `hub moderation-export` writes them: reported apart.
+    exported = [
+        {"text": "the gift card is not included, just the wallet", "labels": [], "hard": True},
+        {"text": "do you want the charger too?", "labels": [], "hard": True},
+        {"text": "send the code you got, then I pay", "labels": ["scam"], "hard": False},
+    ]
+    decided = [decisions.parse(json.dumps(e), f"e:{i}") for i, e in enumerate(exported)]
+    rows += decided
     corpus.write({"test": rows}, data)
     results = evaluate(arts, data)
+    synthetic_hard = sum(r.hard for r in rows if r.source == "synthetic")
+    for scorer in ("model", "pipeline_no_context", "baseline_tfidf_logreg"):
+        report = results[scorer]
+        assert report["hard_negatives"] == synthetic_hard  # decisions are not counted there
+        assert report["moderation_test"]["approved"] == 2
+        assert report["moderation_test"]["removed"] == 1
+    assert (
+        "moderators' decisions in test (real chat): of 2 approved"
+        in (arts / "MODEL_CARD.md").read_text()
+    )
     families = results["intervals"]["families"]
     synthetic = [r for r in rows if r.source == "synthetic"]
     assert families["synthetic"] == len({r.family for r in synthetic})
@@ -221,7 +239,7 @@ def test_eval_writes_metrics_with_intervals_and_the_card(trained: Path, tmp_path
     assert target["value"] == blind["model"]["fpr"]
     assert "### Blind hard negatives" in card
     actions = results["hard_negative_actions"]
-    assert sum(actions["test"].values()) == sum(r.hard for r in rows)
+    assert sum(actions["test"].values()) == synthetic_hard
     assert sum(actions["blind"].values()) == len(blind_rows)
     assert set(actions["at_threshold"]) == set(results["thresholds"])
     assert f"of the blind set's {len(blind_rows):,} rows it warns about" in card
