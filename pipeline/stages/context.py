@@ -146,16 +146,18 @@ def number_edges(normalized: str) -> tuple[str, str, bool]:
 def _split_number(lead: str, mine: list[ContextEntry], now: float, gap_s: float) -> bool:
     """Whether the current message's leading digits, after the sender's previous messages'
     (each a number, or ending with one, and sent within `gap_s` of the next), make a phone
-    number of 10 to 13 digits from at least two pieces."""
-    chain, pieces, later = lead, 1, now
+    number of 10 to 13 digits from at least two pieces. Pieces that are all round figures
+    ("1500", "2000", "300") are prices being haggled, not a number."""
+    chain, pieces, later = lead, [lead], now
     for entry in sorted(mine, key=lambda e: e.timestamp, reverse=True):
         if not chain or not entry.tail_digits or later - entry.timestamp > gap_s:
             return False
-        chain, pieces, later = entry.tail_digits + chain, pieces + 1, entry.timestamp
+        chain, later = entry.tail_digits + chain, entry.timestamp
+        pieces.append(entry.tail_digits)
         if len(chain) > 13:
             return False
-        if len(chain) >= 10 and pieces >= 2:
-            return True
+        if len(chain) >= 10:
+            return not all(piece.endswith("0") for piece in pieces)
         if not entry.only_number:
             return False
     return False

@@ -150,6 +150,10 @@ def _pieces(*texts: str, gap: float = 5.0, sender: str = "s") -> list[ContextEnt
         (("call me on 415", "ok"), "5550192", False),  # a message between that is no number
         (("40", "35"), "30", False),
         (("4155550192000",), "12", False),  # more than 13 digits
+        (("1500", "2000"), "300", False),  # round figures: prices being haggled
+        (("1500", "2000"), "350", False),
+        (("how about 1500", "2000"), "300 cash", False),
+        (("212", "555"), "1000", True),  # one piece not round is enough
     ],
 )
 def test_a_number_sent_in_pieces(before: tuple[str, ...], current: str, joined: bool) -> None:

@@ -298,6 +298,10 @@ FINE = [
         "what's your username on here? I can't find your other listings",
         reason="warned as off_platform (0.80): 'what's your ...' reads as asking for a contact",
     ),
+    # Short replies (a third session): of 73 one- to three-word replies, only these two were
+    # flagged ("You too!", "u too", "thank you" and "you?" pass).
+    _known("you too", reason="held as harassment (0.77): a bare 'you' reads as an insult's start"),
+    _known("you", reason="held as harassment (0.88): a bare 'you' reads as an insult's start"),
 ]
 
 RISKY = [
