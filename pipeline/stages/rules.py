@@ -403,6 +403,10 @@ RULES: tuple[Rule, ...] = (
             r"|talk to|chat with|write)\b(?: me)?"
             r"(?:\s+(?:on|at|via|thru|through|in)\s+|\s*[:@]\s*|\s+)"
             r"(?:snap(?:chat)?|sc|ig|insta(?:gram)?|fb|facebook|tiktok|twitter)\b(?! marketplace)"
+            # WhatsApp and Telegram by their short names, only "on" or "via" them: "add me on
+            # wa", "msg me via tg"; not "i'm in wa" (Washington).
+            r"|\b(?:add|hmu|hit me up|msg|message|dm|pm|text|ping|contact|reach|chat with)\b"
+            r"(?: me)?\s+(?:on|via|thru|through)\s+(?:wa|tg)\b"
             r"|\bmy (?:snap(?:chat)?|sc|ig|insta(?:gram)?|telegram|whatsapp|fb|facebook|tiktok"
             r"|twitter|kik|discord|wechat|viber)"
             r"(?: handle| id| username| user| name| acc(?:oun)?t?)? ?(?:is|:|=|@|-)"

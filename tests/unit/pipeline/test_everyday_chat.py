@@ -294,6 +294,7 @@ FINE = [
     "here's a video of it working: bit.ly/vid-bike",
     "my login to the app stopped working, can you resend the offer?",
     "the card reader at the store asked for my pin twice, weird",
+    "i live in WA, can you ship?",
     _known(
         "what's your username on here? I can't find your other listings",
         reason="warned as off_platform (0.80): 'what's your ...' reads as asking for a contact",
@@ -543,6 +544,7 @@ RISKY = [
     ("reply with your apple id and password so I can send the payment", "scam"),
     ("visit bit(.)ly/3xYz for the shipping label", "scam"),
     ("print the shipping label from this link: tinyurl(.)com/lbl55", "scam"),
+    ("add me on WA", "off_platform"),  # WhatsApp's short name; allowed until then
 ]
 
 

@@ -47,6 +47,8 @@ def names(text: str) -> set[str]:
         ("add me: snap bobsells", "social_handle"),
         ("my ig is @bobsells", "social_handle"),
         ("find me on fb, same name", "social_handle"),
+        ("add me on WA", "social_handle"),
+        ("msg me via tg", "social_handle"),
         ("sh1t seller, r3tard", "slur"),
         ("that retarded seller ghosted me", "slur"),
         ("envíame el código que te llegó por sms", "code_request"),
@@ -127,6 +129,8 @@ def test_rule_matches(text: str, rule: str) -> None:
         "never share your password with anyone",
         "the cvv on my card got scratched off, I'll pay cash",
         "here's a video of it working: bit.ly/vid-bike",
+        "i live in WA, can you ship?",
+        "the seller is in wa too",
         "you can check the reviews at bit.ly/rev5 before you buy",
     ],
 )
