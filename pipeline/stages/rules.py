@@ -428,6 +428,46 @@ RULES: tuple[Rule, ...] = (
         marker=False,
     ),
     Rule(
+        # Insults and slurs in Hindi and Hinglish chat, aimed at whomever: "abe bewakoof",
+        # "tu ek number ka kamina hai". (Milder words that are also literal, "gadha" a donkey,
+        # "ullu" an owl, "pagal" crazy in blunt haggling, are left to the model.)
+        "insult_hi",
+        "harassment",
+        0.9,
+        re.compile(
+            r"\b(?:chutiy[aeo]|ch[uo]tiyap\w*|harami|haramkhor|haraamzaad\w*|kamin[ae]|kameen[ae]"
+            r"|bhosdi\w*|bhosd\w*ke|madarchod|maderchod|behenchod|bhenchod|bewa?kooo*f|bevkoof"
+            r"|bewkoof)\b"
+        ),
+        # Swearing at oneself: "main bewakoof hoon, charger bhool gaya" (I'm a fool, I forgot
+        # the charger).
+        unless=re.compile(r"\b(?:main|mai|mein|hum)\b[^.?!,]{0,25}\b(?:hoon|hu|hun|hain)\b"),
+        marker=False,
+    ),
+    Rule(
+        # Asking to be paid with a gift card in Spanish, Portuguese, French, German or Italian:
+        # "envía una tarjeta de regalo de amazon y te reservo el artículo". (The English names
+        # are `gift_card`, a marker the model was trained on; these words are in its training
+        # data too, so they get no marker.)
+        "gift_card_request",
+        "scam",
+        0.9,
+        re.compile(
+            r"\b(?:tarjetas? de regalo|cart(?:[aã]o|[oõ]es) (?:de )?presente|cartes? cadeaux?"
+            r"|geschenkkarten?|gutscheinkarten?|carte? regalo|buoni? regalo)\b"
+        ),
+        unless=re.compile(
+            r"\b(?:estafa\w*|golpe\w*|arnaque\w*|betrug\w*|truffa\w*|nunca|jamais|niemals|mai"
+            r"|cuidado|attention|vorsicht|attenzione)\b"
+        ),
+        needs=re.compile(
+            r"\b(?:compr[aeo]\w*|env[ií]a\w*|m[aá]nd[ae]\w*|p[aá]g[ae]\w*|acept\w*|aceit\w*|achet\w*"
+            r"|ach[eè]te\w*|envoie\w*|envoyez|pay(?:ez|e)|paie\w*|kauf\w*|schick\w*|bezahl\w*"
+            r"|zahl\w*|c[oó]digos?|codes?|codici|codice)\b"
+        ),
+        marker=False,
+    ),
+    Rule(
         "payment_app",
         "off_platform",
         0.0,

@@ -295,6 +295,9 @@ FINE = [
     "my login to the app stopped working, can you resend the offer?",
     "the card reader at the store asked for my pin twice, weird",
     "i live in WA, can you ship?",
+    "main bewakoof hoon, charger bhool gaya",
+    "¿todavía está disponible? paso mañana",
+    "dhanyavaad bhai, kal milte hain",
     _known(
         "what's your username on here? I can't find your other listings",
         reason="warned as off_platform (0.80): 'what's your ...' reads as asking for a contact",
@@ -545,6 +548,8 @@ RISKY = [
     ("visit bit(.)ly/3xYz for the shipping label", "scam"),
     ("print the shipping label from this link: tinyurl(.)com/lbl55", "scam"),
     ("add me on WA", "off_platform"),  # WhatsApp's short name; allowed until then
+    ("envía una tarjeta de regalo de amazon y te reservo el artículo", "scam"),  # allowed before
+    ("tu pagal hai kya, bewakoof", "harassment"),  # allowed before
 ]
 
 
