@@ -242,6 +242,18 @@ RULES: tuple[Rule, ...] = (
             r"|\bde (?:verificaci[oó]n|verifica[çc][aã]o|v[ée]rification|confirmaci[oó]n"
             r"|confirma[çc][aã]o|seguridad|seguran[çc]a|s[ée]curit[ée])\b"
             r"|\bde (?:seis|6) ?d[ií]gitos\b|\b(?:à|a|de) (?:6|six) chiffres\b)"
+            # ... in Tagalog ("ano yung code na natanggap mo? pakisend dito") and German ("welche
+            # zahlen stehen in der nachricht, die du gerade bekommen hast?"), and the English
+            # "you got two codes? send me the newest one".
+            r"|\bcode na (?:natanggap|dumating|na-?receive|nareceive)\b"
+            r"|\bpaki-?send (?:mo )?(?:na )?(?:yung|ang) code\b"
+            # (German: the code or digits received, with "which" or a request: not "hast du den
+            # code bekommen? super".)
+            r"|\b(?:welche|schick\w*|sag|sage|gib|nenn\w*)\b[^.!]{0,60}\b(?:code|zahlen|nummer"
+            r"|ziffern)\b[^.!]{0,40}\b(?:bekommen|erhalten|gekriegt)\b"
+            r"|\b(?:code|zahlen|nummer|ziffern)\b[^.!]{0,40}\b(?:bekommen|erhalten|gekriegt)\b"
+            r"[^.!]{0,40}\b(?:schick|sag|gib|nenn)\w*"
+            r"|\b(?:you|u) (?:just )?(?:got|get|received) (?:two|2|both|multiple) (?:new )?codes\b"
         ),
         # A warning about the trick: "alguien me pidió un código de verificación, no se lo di".
         unless=re.compile(
@@ -253,7 +265,8 @@ RULES: tuple[Rule, ...] = (
         needs=re.compile(
             r"\?|\b(?:m[aá]nda\w*|env[ií]a\w*|p[aá]sa\w*|d[aá]me|dime|d[ií]g\w*|passa|fala|diz"
             r"|me (?:passa|manda|envia|diz|fala)|envoie\w*|envoyez|renvoie\w*|donne\w*|dis|dites"
-            r"|necesito|preciso|j'ai besoin)\b"
+            r"|necesito|preciso|j'ai besoin|send|tell|give|read|schick\w*|sag|gib|nenn\w*"
+            r"|paki-?send|pakibigay|ano)\b"
         ),
         marker=False,
     ),
@@ -320,6 +333,38 @@ RULES: tuple[Rule, ...] = (
         0.9,
         _THREAT,
         severe=True,
+    ),
+    Rule(
+        # Threats to harm the person in Dutch, Italian, Spanish, Portuguese, French, German,
+        # Polish and Turkish ("ik sla je helemaal in elkaar", "ti gonfio di botte", "te voy a
+        # matar"), and a few English ones the `threat` rule leaves to the model ("i have a
+        # gun", "i'll show up at your house and make you pay"). They hold rather than block:
+        # not severe. Phrases that also mean picking someone up ("te voy a buscar", "ti vengo a
+        # prendere", "vou te pegar") are left out.
+        "threat_intl",
+        "harassment",
+        0.9,
+        re.compile(
+            r"\b(?:ik (?:sla|schop) je (?:helemaal )?(?:in elkaar|verrot|dood)|ik (?:maak|sla) je"
+            r" (?:af|dood|kapot)|ik vermoord je"
+            r"|ti (?:ammazzo|uccido|spacco (?:la faccia|le gambe)|gonfio(?: di botte)?|faccio del"
+            r" male|rompo (?:la faccia|le ossa))"
+            r"|te voy a (?:matar|partir la cara|romper la cara|reventar|dar una paliza"
+            r"|hacer da[nñ]o)"
+            r"|te (?:mato|parto la cara|reviento)\b"
+            r"|vou te (?:matar|bater|quebrar|encher de porrada|arrebentar)|te (?:arrebento|quebro)"
+            r" (?:todo|inteiro|a cara)"
+            r"|je vais te (?:tuer|buter|d[ée]foncer|casser la (?:gueule|figure)|frapper|[ée]clater)"
+            r"|je te (?:tue|bute|d[ée]fonce)\b"
+            r"|ich (?:bring|bringe) dich um|ich (?:schlag|schlage|mach|mache) dich (?:fertig|kaputt"
+            r"|platt|tot)"
+            r"|zabij[eę] ci[eę]|zatłukę ci[eę]|znam tw[oó]j adres"
+            r"|seni [öo]ld[üu]r[üu]r[üu]m|seni gebertece[gğ]im"
+            r"|i have a (?:gun|knife) and|i(?:'ll| will) show up (?:at|to) (?:your|ur)"
+            r" (?:house|door|place|home|work) and (?:make (?:you|u) pay|teach (?:you|u) a lesson"
+            r"|hurt))"
+        ),
+        marker=False,
     ),
     Rule(
         # An insult aimed at the person: "you're an idiot", "u r such a loser", "you absolute
@@ -464,6 +509,36 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:compr[aeo]\w*|env[ií]a\w*|m[aá]nd[ae]\w*|p[aá]g[ae]\w*|acept\w*|aceit\w*|achet\w*"
             r"|ach[eè]te\w*|envoie\w*|envoyez|pay(?:ez|e)|paie\w*|kauf\w*|schick\w*|bezahl\w*"
             r"|zahl\w*|c[oó]digos?|codes?|codici|codice)\b"
+        ),
+        marker=False,
+    ),
+    Rule(
+        # Proposing to deal outside the app: "let's not run this through echolist", "i'll take
+        # 100 if we leave the app out of it", "hablemos por fuera de la app", "lasciamo perdere
+        # l'app". Not a refusal ("let's not take this off the app"), a report ("someone asked
+        # me to pay outside the app"), nor cash at a meetup, which is normal.
+        "leave_app",
+        "off_platform",
+        0.9,
+        re.compile(
+            r"\b(?:outside (?:of )?(?:the )?(?:app|echolist|platform)|off (?:the )?(?:app|echolist"
+            r"|platform)(?!'s)|leave (?:the app|echolist|the platform) out|off the books"
+            r"|skip (?:the app|echolist)|without (?:the app|echolist)"
+            r"|not (?:run|go|put|do) (?:this|it) (?:through|thru|on|via) (?:the app|echolist)"
+            r"|(?:por )?fuera de la (?:app|aplicaci[oó]n|plataforma)"
+            r"|sin (?:la app|la aplicaci[oó]n)"
+            r"|lasciamo perdere l'app|fuori dall'app|senza (?:l'app|app)"
+            r"|(?:por )?fora do (?:app|aplicativo)|sem o app|en dehors de l'app\w*|hors de l'app\w*"
+            r"|sans (?:l'app\w*|passer par l'app\w*)|au(?:ss|ß)erhalb der app|ohne (?:die )?app)\b"
+        ),
+        unless=re.compile(
+            r"\b(?:some(?:one|body)|any(?:one|body)|(?:ask|want|tr[iy])(?:s|ed|ing|ies)? (?:me|you"
+            r"|people|us|others|everyone|buyers|sellers)|scam\w*|report\w*|careful|fake|heads up"
+            r"|beware|fraud\w*|estafa\w*|golpe\w*|arnaque\w*|truffa\w*|betrug\w*|thanks for"
+            r"|cash|efectivo|dinheiro|contanti|esp[eè]ces|bargeld|bar bezahl\w*)\b"
+        ),
+        excused_after=re.compile(
+            rf"\b(?:{_NEGATION}|no|nunca|jamais|mai|nie|niemals)\b(?:\s+\S+){{0,4}}\s*$"
         ),
         marker=False,
     ),

@@ -299,6 +299,13 @@ FINE = [
     "¿todavía está disponible? paso mañana",
     "dhanyavaad bhai, kal milte hain",
     _known(
+        "te voy a buscar a la estación a las 5",
+        reason="held as harassment (0.55): 'te voy a ...' (I'm going to pick you up) reads as a "
+        "threat's start to the model",
+    ),
+    "hast du den code bekommen? super, dann ist alles gut",
+    "I never pay outside the app, cash at pickup is fine",
+    _known(
         "what's your username on here? I can't find your other listings",
         reason="warned as off_platform (0.80): 'what's your ...' reads as asking for a contact",
     ),
@@ -550,6 +557,14 @@ RISKY = [
     ("add me on WA", "off_platform"),  # WhatsApp's short name; allowed until then
     ("envía una tarjeta de regalo de amazon y te reservo el artículo", "scam"),  # allowed before
     ("tu pagal hai kya, bewakoof", "harassment"),  # allowed before
+    # Written after reading validation's misses (a third session), in other words: each was
+    # allowed before but "je vais te casser la gueule" and "skip the app, ..." (model).
+    ("how about we finish this outside the app and I knock off 20", "off_platform"),
+    ("skip the app, I'll give you 30 less", "off_platform"),
+    ("ik maak je kapot als ik je zie", "harassment"),
+    ("je vais te casser la gueule", "harassment"),
+    ("hast du den code bekommen? schick ihn mir", "scam"),
+    ("pakisend yung code na natanggap mo", "scam"),
 ]
 
 
