@@ -367,6 +367,40 @@ RULES: tuple[Rule, ...] = (
         marker=False,
     ),
     Rule(
+        # Exposing or watching the person: "reply or i'll post your address online", "i will
+        # share your address on facebook", "i know which school your son goes to". Not asking
+        # for an address ("share your address for pickup") or giving it to a courier.
+        "doxxing",
+        "harassment",
+        0.9,
+        re.compile(
+            r"\bi(?:'ll| will|'m going to| am going to|'m gonna| gonna)? (?:post|posted|share"
+            r"|shared|publish|published|leak|leaked|put|spread) (?:your|ur)"
+            r" (?:home |real |full )?address\b[^.!?]{0,40}?\b(?:online|on (?:facebook|fb|insta\w*"
+            r"|twitter|tiktok|reddit|the internet|social\w*)|in (?:every|the|all|a|each)"
+            r" (?:local )?(?:group|groups|chat|chats)|everywhere|publicly)\b"
+            r"|\bho pubblicato il tuo indirizzo\b"
+            r"|\bi know (?:which|what) (?:gym|building|school|apartment|flat|floor|house|door"
+            r"|route) (?:you|u|your|ur)\b"
+        ),
+        marker=False,
+    ),
+    Rule(
+        # Telling the person to go back to a country: "go back to your country", "go back to
+        # mexico with ur cheap offers". At the start of a clause only: not "i have to go back to
+        # mexico next week".
+        "hate_remark",
+        "harassment",
+        0.9,
+        re.compile(
+            r"(?:^|(?<=[.!?,;:])\s*|(?<=just )|(?<=so )|(?<=and )|(?<=now )|(?<=pls )|(?<=lol ))"
+            r"go back to (?:(?:your|ur) (?:own )?country|mexico|africa|china|india|asia|syria"
+            r"|pakistan|venezuela|nigeria|russia|poland|romania|somalia|afghanistan|iraq|iran"
+            r"|ukraine|haiti|honduras|guatemala|el salvador|the philippines|vietnam)\b"
+        ),
+        marker=False,
+    ),
+    Rule(
         # An insult aimed at the person: "you're an idiot", "u r such a loser", "you absolute
         # moron". Blunt haggling ("you're crazy", "you're joking") is not one. The words alone
         # are not enough: "désolé pour le retard" is French for "sorry for the delay".

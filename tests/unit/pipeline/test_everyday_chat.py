@@ -306,6 +306,12 @@ FINE = [
     "hast du den code bekommen? super, dann ist alles gut",
     "I never pay outside the app, cash at pickup is fine",
     _known(
+        "can you share your address so I can pick it up tomorrow?",
+        reason="warned as off_platform (0.74): asking for a pickup address reads as asking for a "
+        "contact",
+    ),
+    "I have to go back to mexico next week so I'm selling everything",
+    _known(
         "what's your username on here? I can't find your other listings",
         reason="warned as off_platform (0.80): 'what's your ...' reads as asking for a contact",
     ),
@@ -565,6 +571,9 @@ RISKY = [
     ("je vais te casser la gueule", "harassment"),
     ("hast du den code bekommen? schick ihn mir", "scam"),
     ("pakisend yung code na natanggap mo", "scam"),
+    ("answer me or I'll post your home address in every local group", "harassment"),
+    ("I know which building you live in, think about that", "harassment"),
+    ("go back to india and take your lowball offers with you", "harassment"),
 ]
 
 
