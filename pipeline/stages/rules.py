@@ -364,6 +364,11 @@ RULES: tuple[Rule, ...] = (
             r" (?:house|door|place|home|work) and (?:make (?:you|u) pay|teach (?:you|u) a lesson"
             r"|hurt))"
         ),
+        # Idioms: "te voy a matar de risa" (you'll die laughing), "ti ammazzo di complimenti".
+        unless=re.compile(
+            r"\b(?:de|di|a|com|with) (?:risa|rire|rir|risate|complimenti|besos|baci|amor|amore"
+            r"|beijos|carinho|bisous|c[aá]lins?|kisses)\b"
+        ),
         marker=False,
     ),
     Rule(
@@ -380,8 +385,10 @@ RULES: tuple[Rule, ...] = (
             r"|twitter|tiktok|reddit|the internet|social\w*)|in (?:every|the|all|a|each)"
             r" (?:local )?(?:group|groups|chat|chats)|everywhere|publicly)\b"
             r"|\bho pubblicato il tuo indirizzo\b"
+            # ... and where they live or go, not "i know which building you mean".
             r"|\bi know (?:which|what) (?:gym|building|school|apartment|flat|floor|house|door"
-            r"|route) (?:you|u|your|ur)\b"
+            r"|route) (?:(?:you|u) (?:live|go|work|sleep|train|stay|study|attend|park|take|leave)"
+            r"|(?:your|ur) (?:\w+ ){1,2}(?:goes|go|attends|attend|lives|live|works|is in|are in))\b"
         ),
         marker=False,
     ),
@@ -555,8 +562,9 @@ RULES: tuple[Rule, ...] = (
         "off_platform",
         0.9,
         re.compile(
-            r"\b(?:outside (?:of )?(?:the )?(?:app|echolist|platform)|off (?:the )?(?:app|echolist"
-            r"|platform)(?!'s)|leave (?:the app|echolist|the platform) out|off the books"
+            r"\b(?:outside (?:of )?(?:the )?(?:app|echolist|platform)(?! ?(?:store|shop)\b)"
+            r"|off (?:the )?(?:app|echolist|platform)(?!'s| ?(?:store|shop)\b)"
+            r"|leave (?:the app|echolist|the platform) out|off the books"
             r"|skip (?:the app|echolist)|without (?:the app|echolist)"
             r"|not (?:run|go|put|do) (?:this|it) (?:through|thru|on|via) (?:the app|echolist)"
             r"|(?:por )?fuera de la (?:app|aplicaci[oó]n|plataforma)"

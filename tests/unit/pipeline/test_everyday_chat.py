@@ -311,6 +311,25 @@ FINE = [
         "contact",
     ),
     "I have to go back to mexico next week so I'm selling everything",
+    # A round written to catch the new rules' false positives (a third session): three of
+    # its first drafts fired here ("outside the app store", "i know which building you mean",
+    # "te voy a matar de risa") and were narrowed.
+    "I'll wait outside the app store at the mall",
+    "I know which building you mean, the blue one?",
+    "I know what school you mean, I went there too",
+    "ti ammazzo di complimenti per la torta",
+    "the pin on the lockbox is 4421, the keys are inside",
+    "here's the link to the manual: bit.ly/manual-x200",
+    "hast du den code für die tür? ich stehe unten",
+    "main harami nahi hoon bhai, sach bol raha hoon",
+    _known(
+        "please log out of your account on the tablet before you sell it",
+        reason="held as scam (0.87): 'your account' reads as an account takeover to the model",
+    ),
+    _known(
+        "te voy a matar de risa con este precio jaja",
+        reason="held as harassment (0.65): 'te voy a matar' (a joke: you'll die laughing)",
+    ),
     _known(
         "what's your username on here? I can't find your other listings",
         reason="warned as off_platform (0.80): 'what's your ...' reads as asking for a contact",
