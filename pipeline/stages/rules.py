@@ -285,7 +285,10 @@ RULES: tuple[Rule, ...] = (
             # A bare "pin" is often a map's ("drop your pin"), and in India a "pin code" is a
             # postal code: only a card's or a bank's PIN, or a "pin number".
             r"|(?:bank|banking|card|atm|debit|credit card|account) pin|pin number"
-            r"|login(?: details| info)?|log-?in(?: details| info)?"
+            # A login as a secret, not its name or whether it works: "your login name", "confirm
+            # your login works now".
+            r"|log-?in(?: details| info)?(?! (?:name|id|email|e-mail|username|page|screen|button"
+            r"|works?|worked|is working|issue|problem|error)\b)"
             r"|credentials|cvv2?|cvc2?|ssn|social security(?: number)?)\b"
             r"|\b(?:the |that )?(?:cvv2?|cvc2?)(?: (?:code|number))?\b(?=[^.!]{0,30}\b(?:card|on"
             r" the back)\b)"
@@ -522,8 +525,9 @@ RULES: tuple[Rule, ...] = (
         0.9,
         re.compile(
             r"\b(?:chutiy[aeo]|ch[uo]tiyap\w*|harami|haramkhor|haraamzaad\w*|kamin[ae]|kameen[ae]"
-            r"|bhosdi\w*|bhosd\w*ke|madarchod|maderchod|behenchod|bhenchod|bewa?kooo*f|bevkoof"
-            r"|bewkoof)\b"
+            r"|bhosdi\w*|bhosd\w*ke|madarchod|maderchod|behenchod|bhenchod|(?:bewa?kooo*f|bevkoof"
+            # "bewakoof" as an adjective is about a thing: "bewakoof wala kaam" (a silly move).
+            r"|bewkoof)(?! (?:wala|wali|wale|jaisa|jaisi|jaise|kaam|baat|harkat|sawal|idea)\b))\b"
         ),
         # Swearing at oneself: "main bewakoof hoon, charger bhool gaya" (I'm a fool, I forgot
         # the charger).
@@ -562,8 +566,10 @@ RULES: tuple[Rule, ...] = (
         "off_platform",
         0.9,
         re.compile(
-            r"\b(?:outside (?:of )?(?:the )?(?:app|echolist|platform)(?! ?(?:store|shop)\b)"
-            r"|off (?:the )?(?:app|echolist|platform)(?!'s| ?(?:store|shop)\b)"
+            r"\b(?:outside (?:of )?(?:the )?(?:app|echolist|platform)(?! ?(?:store|shop|box|icon"
+            r"|logo|case|packaging|package|version|update|page|screen)\b)"
+            r"|off (?:the )?(?:app|echolist|platform)(?!'s| ?(?:store|shop|box|icon|logo|case"
+            r"|packaging|package|version|update|page|screen)\b)"
             r"|leave (?:the app|echolist|the platform) out|off the books"
             r"|skip (?:the app|echolist)|without (?:the app|echolist)"
             r"|not (?:run|go|put|do) (?:this|it) (?:through|thru|on|via) (?:the app|echolist)"

@@ -322,6 +322,23 @@ FINE = [
     "here's the link to the manual: bit.ly/manual-x200",
     "hast du den code für die tür? ich stehe unten",
     "main harami nahi hoon bhai, sach bol raha hoon",
+    # ... and a second such round: "your login name", "confirm your login works", "the
+    # outside of the app box" and "bewakoof wala kaam" (a silly move) fired and were narrowed.
+    "tell me your login name on the app so I can find your other stuff",
+    "can you confirm your login works now? the app was down earlier",
+    "the outside of the app box is damaged but the phone is fine",
+    "yeh bewakoof wala kaam mat karo, app se pay karo",
+    "la tarjeta de regalo no está incluida, solo la cartera",
+    "I can't do outside the app payments, sorry",
+    "go back to your cart and check out again",
+    _known(
+        "did you remember your password for the ps4 account? you need to remove it before selling",
+        reason="held as scam (0.79): 'your password' reads as asking for it to the model",
+    ),
+    _known(
+        "ich gebe dir den code, den ich bekommen habe, für den rabatt",
+        reason="held as scam (0.79): a code received, in German, reads as a verification code",
+    ),
     _known(
         "please log out of your account on the tablet before you sell it",
         reason="held as scam (0.87): 'your account' reads as an account takeover to the model",
