@@ -284,7 +284,7 @@ RULES: tuple[Rule, ...] = (
             r"|alarm|luggage|suitcase|sim\b)[\w'-]+){0,3}? (?:password|passcode|pass code|passwd"
             # A bare "pin" is often a map's ("drop your pin"), and in India a "pin code" is a
             # postal code: only a card's or a bank's PIN, or a "pin number".
-            r"|(?:bank|banking|card|atm|debit|credit card|account) pin|pin number"
+            r"|(?:bank|banking|card|atm|debit|credit card|account) pin(?: number| code)?"
             # A login as a secret, not its name or whether it works: "your login name", "confirm
             # your login works now".
             r"|log-?in(?: details| info)?(?! (?:name|id|email|e-mail|username|page|screen|button"
@@ -369,8 +369,8 @@ RULES: tuple[Rule, ...] = (
         ),
         # Idioms: "te voy a matar de risa" (you'll die laughing), "ti ammazzo di complimenti".
         unless=re.compile(
-            r"\b(?:de|di|a|com|with) (?:risa|rire|rir|risate|complimenti|besos|baci|amor|amore"
-            r"|beijos|carinho|bisous|c[aá]lins?|kisses)\b"
+            r"\b(?:de|di|a|com|with|d') ?(?:risa|rire|rir|risate|complimenti|besos|baci|amor|amore"
+            r"|beijos|carinho|bisous|c[aá]lins?|kisses|inveja|envie|envidia|invidia|jealousy)\b"
         ),
         marker=False,
     ),
@@ -568,10 +568,15 @@ RULES: tuple[Rule, ...] = (
         re.compile(
             r"\b(?:outside (?:of )?(?:the )?(?:app|echolist|platform)(?! ?(?:store|shop|box|icon"
             r"|logo|case|packaging|package|version|update|page|screen)\b)"
-            r"|off (?:the )?(?:app|echolist|platform)(?!'s| ?(?:store|shop|box|icon|logo|case"
-            r"|packaging|package|version|update|page|screen)\b)"
+            # "Off" and "without" the app only after a deal's verb: "i'm off the app for a few
+            # days" is someone offline, "without the app it's hard to track orders" a remark.
+            r"|(?:do|doing|take|move|deal|sell|selling|buy|pay|settle|finish|sort|handle|trade"
+            r"|close|continue)\b(?:[ ,]+[\w']+){0,4}[ ,]+(?:off|without) (?:the )?(?:app|echolist"
+            r"|platform)(?!'s| ?(?:store|shop|box|icon|logo|case|packaging|package|version|update"
+            r"|page|screen)\b)"
+            r"|(?:^|[,.!] ?)off (?:the )?app\b(?!'s| ?(?:store|shop)\b)(?= ?\?|$)"
             r"|leave (?:the app|echolist|the platform) out|off the books"
-            r"|skip (?:the app|echolist)|without (?:the app|echolist)"
+            r"|skip (?:the app|echolist)"
             r"|not (?:run|go|put|do) (?:this|it) (?:through|thru|on|via) (?:the app|echolist)"
             r"|(?:por )?fuera de la (?:app|aplicaci[oó]n|plataforma)"
             r"|sin (?:la app|la aplicaci[oó]n)"

@@ -331,6 +331,22 @@ FINE = [
     "la tarjeta de regalo no está incluida, solo la cartera",
     "I can't do outside the app payments, sorry",
     "go back to your cart and check out again",
+    # ... and a third: "off the app" (offline), "without the app" (a remark), a bare "pin
+    # number" and "matar de inveja" (die of envy) fired and were narrowed.
+    "I'm off the app for a few days, reply when I'm back",
+    "my phone died so I was off the app all day",
+    "without the app it's hard to track orders, so let's keep it there",
+    "off the app store price it's 20 cheaper here",
+    "what's your pin number for the garage? joking, I'll knock",
+    _known(
+        "vou te matar de inveja com esse tênis haha",
+        reason="held as harassment (0.57) by the model: 'vou te matar' (a joke: die of envy)",
+    ),
+    _known(
+        "je vais te tuer avec ce prix imbattable lol",
+        reason="held by the threat rule: 'je vais te tuer' (a joke about the price); an idiom "
+        "the rule does not know",
+    ),
     _known(
         "did you remember your password for the ps4 account? you need to remove it before selling",
         reason="held as scam (0.79): 'your password' reads as asking for it to the model",
