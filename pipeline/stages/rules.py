@@ -370,7 +370,8 @@ RULES: tuple[Rule, ...] = (
         # Idioms: "te voy a matar de risa" (you'll die laughing), "ti ammazzo di complimenti".
         unless=re.compile(
             r"\b(?:de|di|a|com|with|d') ?(?:risa|rire|rir|risate|complimenti|besos|baci|amor|amore"
-            r"|beijos|carinho|bisous|c[aá]lins?|kisses|inveja|envie|envidia|invidia|jealousy)\b"
+            r"|beijos|carinho|bisous|c[aá]lins?|kisses|inveja|envie|envidia|invidia|jealousy"
+            r"|preguntas|domande|perguntas|questions|fragen|vragen)\b"
         ),
         marker=False,
     ),
@@ -524,14 +525,23 @@ RULES: tuple[Rule, ...] = (
         "harassment",
         0.9,
         re.compile(
-            r"\b(?:chutiy[aeo]|ch[uo]tiyap\w*|harami|haramkhor|haraamzaad\w*|kamin[ae]|kameen[ae]"
-            r"|bhosdi\w*|bhosd\w*ke|madarchod|maderchod|behenchod|bhenchod|(?:bewa?kooo*f|bevkoof"
+            # "chutiya kaat diya" / "chutiya banaya" (someone fooled me) is about the speaker.
+            r"\b(?:chutiy[aeo](?! (?:kaat|kata|kat|bana|banaya|banaa)\w*)|ch[uo]tiyap\w*|harami"
+            r"|haramkhor|haraamzaad\w*|bhosdi\w*|bhosd\w*ke|madarchod|maderchod|behenchod"
+            r"|bhenchod|(?:bewa?kooo*f|bevkoof|bewkoof)"
             # "bewakoof" as an adjective is about a thing: "bewakoof wala kaam" (a silly move).
-            r"|bewkoof)(?! (?:wala|wali|wale|jaisa|jaisi|jaise|kaam|baat|harkat|sawal|idea)\b))\b"
+            r"(?! (?:wala|wali|wale|jaisa|jaisi|jaise|kaam|baat|harkat|sawal|idea)\b))\b"
+            # "kamina" (scoundrel) only said to the person ("tu ek number ka kamina hai", "chal
+            # nikal, kamine,"), not of a thing ("kamina price hai").
+            r"|\b(?:tu|tum|aap|abe|abey|oye|saale|sale)\b[^.!?]{0,25}\bkam(?:i|ee)n[ae]\b"
+            r"|\bkam(?:i|ee)n[ae]\b(?=\s*(?:[,.!?]|$))"
         ),
         # Swearing at oneself: "main bewakoof hoon, charger bhool gaya" (I'm a fool, I forgot
-        # the charger).
-        unless=re.compile(r"\b(?:main|mai|mein|hum)\b[^.?!,]{0,25}\b(?:hoon|hu|hun|hain)\b"),
+        # the charger); "mujhe bewakoof mat samjho" (don't take me for a fool).
+        unless=re.compile(
+            r"\b(?:main|mai|mein|hum)\b[^.?!,]{0,25}\b(?:hoon|hu|hun|hain)\b"
+            r"|\b(?:mujhe|mujhko|humein|hume)\b[^.?!,]{0,15}\b(?:samjh\w*|bana\w*)\b"
+        ),
         marker=False,
     ),
     Rule(
@@ -550,10 +560,16 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:estafa\w*|golpe\w*|arnaque\w*|betrug\w*|truffa\w*|nunca|jamais|niemals|mai"
             r"|cuidado|attention|vorsicht|attenzione)\b"
         ),
+        # As the payment: its codes asked for, paying with one, only taking one, or sending one
+        # ("mándame los códigos", "págame con tarjetas de regalo", "só aceito cartão presente",
+        # "envía una tarjeta de regalo"); not "la tarjeta de regalo incluida en la caja".
         needs=re.compile(
-            r"\b(?:compr[aeo]\w*|env[ií]a\w*|m[aá]nd[ae]\w*|p[aá]g[ae]\w*|acept\w*|aceit\w*|achet\w*"
-            r"|ach[eè]te\w*|envoie\w*|envoyez|pay(?:ez|e)|paie\w*|kauf\w*|schick\w*|bezahl\w*"
-            r"|zahl\w*|c[oó]digos?|codes?|codici|codice)\b"
+            r"\b(?:c[oó]digos?|codes?|codici|codice|n[uú]meros?|num[ée]ros?"
+            r"|p[aá]g\w* (?:con|em|en|com)|pague\w* (?:con|em|com)|pay(?:ez|er)? (?:en|avec|par)"
+            r"|paie\w* (?:en|avec|par)|(?:s[oó]|solo|sólo|seulement|nur) (?:acept\w*|aceit\w*"
+            r"|accept\w*|nehm\w*)|pode ser em|zahl\w* (?:mit|per)|bezahl\w* (?:mit|per)"
+            r"|(?:env[ií]a|m[aá]nda|envoie|schick)\w* (?:me |moi |mir )?(?:una?|um|uma|une|des"
+            r"|eine?) (?:tarjeta|cart[aã]o|carte|geschenkkarte|gutschein))\b"
         ),
         marker=False,
     ),

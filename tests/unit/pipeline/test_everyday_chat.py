@@ -338,6 +338,28 @@ FINE = [
     "without the app it's hard to track orders, so let's keep it there",
     "off the app store price it's 20 cheaper here",
     "what's your pin number for the garage? joking, I'll knock",
+    # ... and a fourth: idioms ("te voy a matar a preguntas", I'll bombard you with
+    # questions), Hinglish about the speaker or a price ("mujhe bewakoof mat samjho", "kamina
+    # price hai") and a gift card that is only mentioned fired and were narrowed.
+    "te voy a matar a preguntas, perdón, ¿tiene rayones?",
+    "ti ammazzo di domande, scusa, è ancora disponibile?",
+    "chutiya kaat diya mera kisi ne pichli baar, isliye app se hi lunga",
+    "mujhe bewakoof mat samjho, price thoda kam karo",
+    "bhai kamina price hai, thoda kam karo yaar",
+    "envía la foto de la tarjeta de regalo incluida en la caja",
+    "we can settle the price when you see it, cash is fine",
+    "I sold my last one off the app years ago, never again, app only now",
+    "the app logged me out, had to reset my password, all good",
+    "I won't click bit.ly links, sorry, send the listing",
+    "I'll share your address with my brother, he's picking it up",
+    _known(
+        "I'll be outside the building, text me in the app when you're here",
+        reason="warned as off_platform (0.69): 'text me' reads as moving to texts",
+    ),
+    _known(
+        "let's close the deal tomorrow, I'll pay in the app",
+        reason="warned as off_platform (0.69) by the model",
+    ),
     _known(
         "vou te matar de inveja com esse tênis haha",
         reason="held as harassment (0.57) by the model: 'vou te matar' (a joke: die of envy)",
