@@ -290,6 +290,10 @@ RULES: tuple[Rule, ...] = (
             r"|log-?in(?: details| info)?(?! (?:name|id|email|e-mail|username|page|screen|button"
             r"|works?|worked|is working|issue|problem|error)\b)"
             r"|credentials|cvv2?|cvc2?|ssn|social security(?: number)?)\b"
+            # ... nor one "for the wifi" or another device: "what's your login for the wifi?".
+            r"(?! (?:for|to|of|on) (?:the |your |ur )?(?:wi-?fi|router|laptop|phone|tablet|ipad"
+            r"|iphone|computer|pc|console|ps\d|xbox|switch|tv|lock|safe|garage|door|gate|alarm"
+            r"|bios)\b)"
             r"|\b(?:the |that )?(?:cvv2?|cvc2?)(?: (?:code|number))?\b(?=[^.!]{0,30}\b(?:card|on"
             r" the back)\b)"
         ),
@@ -350,16 +354,18 @@ RULES: tuple[Rule, ...] = (
         re.compile(
             r"\b(?:ik (?:sla|schop) je (?:helemaal )?(?:in elkaar|verrot|dood)|ik (?:maak|sla) je"
             r" (?:af|dood|kapot)|ik vermoord je"
-            r"|ti (?:ammazzo|uccido|spacco (?:la faccia|le gambe)|gonfio(?: di botte)?|faccio del"
-            r" male|rompo (?:la faccia|le ossa))"
+            r"|ti (?:ammazzo|uccido|spacco (?:la faccia|le gambe)|gonfio(?: di botte)?"
+            r"|rompo (?:la faccia|le ossa))"
             r"|te voy a (?:matar|partir la cara|romper la cara|reventar|dar una paliza"
             r"|hacer da[nñ]o)"
-            r"|te (?:mato|parto la cara|reviento)\b"
-            r"|vou te (?:matar|bater|quebrar|encher de porrada|arrebentar)|te (?:arrebento|quebro)"
-            r" (?:todo|inteiro|a cara)"
+            # Not a bare "te mato" ("te mato si no me guardas el sofá jaja": a joke) nor "vou te
+            # bater um papo" (I'll have a chat with you).
+            r"|vou te (?:matar|bater(?! um papo)|quebrar|encher de porrada|arrebentar)"
+            r"|te (?:arrebento|quebro) (?:todo|inteiro|a cara)"
             r"|je vais te (?:tuer|buter|d[ée]foncer|casser la (?:gueule|figure)|frapper|[ée]clater)"
-            r"|je te (?:tue|bute|d[ée]fonce)\b"
-            r"|ich (?:bring|bringe) dich um|ich (?:schlag|schlage|mach|mache) dich (?:fertig|kaputt"
+            # Not "ich bring dich um den verstand" (I'll drive you mad).
+            r"|ich (?:bring|bringe) dich um(?! den verstand)|ich (?:schlag|schlage|mach|mache) dich"
+            r" (?:fertig|kaputt"
             r"|platt|tot)"
             r"|zabij[eę] ci[eę]|zatłukę ci[eę]|znam tw[oó]j adres"
             r"|seni [öo]ld[üu]r[üu]r[üu]m|seni gebertece[gğ]im"
@@ -391,7 +397,7 @@ RULES: tuple[Rule, ...] = (
             r"|\bho pubblicato il tuo indirizzo\b"
             # ... and where they live or go, not "i know which building you mean".
             r"|\bi know (?:which|what) (?:gym|building|school|apartment|flat|floor|house|door"
-            r"|route) (?:(?:you|u) (?:live|go|work|sleep|train|stay|study|attend|park|take|leave)"
+            r") (?:(?:you|u) (?:live|go|work|sleep|train|stay|study|attend|park|leave)"
             r"|(?:your|ur) (?:\w+ ){1,2}(?:goes|go|attends|attend|lives|live|works|is in|are in))\b"
         ),
         marker=False,

@@ -352,6 +352,25 @@ FINE = [
     "the app logged me out, had to reset my password, all good",
     "I won't click bit.ly links, sorry, send the listing",
     "I'll share your address with my brother, he's picking it up",
+    # ... and a fifth: hyperbole and idioms in other languages ("te mato si no me guardas el
+    # sofá jaja", "ich bring dich um den verstand", "vou te bater um papo"), a login "for the
+    # wifi" and "what route you take" fired and were narrowed.
+    "te mato si no me guardas el sofá jaja, paso a las 6",
+    "je te tue pas, promis, je passe demain",
+    "ich bring dich um den verstand mit meinen fragen, sorry",
+    "vou te bater um papo amanhã sobre o preço",
+    "ti faccio del male al portafoglio con questo prezzo, scherzo",
+    "what's your login for the wifi at the cafe? lol jk",
+    "without the app I wouldn't have found this, great deal",
+    "I'll meet you outside, the app says you're close",
+    _known(
+        "I know what route you take, the 5 bus, same as me",
+        reason="held as harassment (0.58) by the model: knowing someone's route reads as stalking",
+    ),
+    _known(
+        "bit.ly is blocked at my work, send the full link please",
+        reason="held as scam (0.77) by the model: a link shortener's name",
+    ),
     _known(
         "I'll be outside the building, text me in the app when you're here",
         reason="warned as off_platform (0.69): 'text me' reads as moving to texts",
