@@ -13,6 +13,7 @@ import pytest
 
 from pipeline import ModerationRunner, RunnerConfig
 from pipeline.verdict import Action, Verdict
+from tests.support.everyday import RULE_ROUNDS
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "models" / "artifacts"
 
@@ -274,95 +275,25 @@ FINE = [
     "that's too low, I paid 300 for it new",
     "nah man, that's a rip off, I'll pass",
     "I'm so dumb, I forgot the charger",
-    # A later batch (2026-12-06, a third session): passwords, PINs, logins and short links.
-    "can you sign out of your icloud before I pick up the phone?",
-    "please remove your apple id from the ipad so it's not locked",
-    "the wifi password is on the sticker under the router",
-    "I reset the phone, no passcode on it anymore",
-    "drop your pin and I'll come to you",
+    *RULE_ROUNDS,
     _known(
         "what's your pin code? I want to check if delivery is possible",
         reason="held as scam (0.74): an Indian postal code reads as a card's PIN to the model",
     ),
-    "the safe's pin is 0000 by default, change it when you get it",
-    "never share your password with anyone, the app will never ask for it",
-    "someone asked me for my bank login lol, reported him",
     _known(
         "I forgot my password, give me a minute to log back into the app",
         reason="held as scam (0.72): the model reads 'password' and 'give me', not whose",
     ),
-    "here's a video of it working: bit.ly/vid-bike",
-    "my login to the app stopped working, can you resend the offer?",
-    "the card reader at the store asked for my pin twice, weird",
-    "i live in WA, can you ship?",
-    "main bewakoof hoon, charger bhool gaya",
-    "¿todavía está disponible? paso mañana",
-    "dhanyavaad bhai, kal milte hain",
     _known(
         "te voy a buscar a la estación a las 5",
         reason="held as harassment (0.55): 'te voy a ...' (I'm going to pick you up) reads as a "
         "threat's start to the model",
     ),
-    "hast du den code bekommen? super, dann ist alles gut",
-    "I never pay outside the app, cash at pickup is fine",
     _known(
         "can you share your address so I can pick it up tomorrow?",
         reason="warned as off_platform (0.74): asking for a pickup address reads as asking for a "
         "contact",
     ),
-    "I have to go back to mexico next week so I'm selling everything",
-    # A round written to catch the new rules' false positives (a third session): three of
-    # its first drafts fired here ("outside the app store", "i know which building you mean",
-    # "te voy a matar de risa") and were narrowed.
-    "I'll wait outside the app store at the mall",
-    "I know which building you mean, the blue one?",
-    "I know what school you mean, I went there too",
-    "ti ammazzo di complimenti per la torta",
-    "the pin on the lockbox is 4421, the keys are inside",
-    "here's the link to the manual: bit.ly/manual-x200",
-    "hast du den code für die tür? ich stehe unten",
-    "main harami nahi hoon bhai, sach bol raha hoon",
-    # ... and a second such round: "your login name", "confirm your login works", "the
-    # outside of the app box" and "bewakoof wala kaam" (a silly move) fired and were narrowed.
-    "tell me your login name on the app so I can find your other stuff",
-    "can you confirm your login works now? the app was down earlier",
-    "the outside of the app box is damaged but the phone is fine",
-    "yeh bewakoof wala kaam mat karo, app se pay karo",
-    "la tarjeta de regalo no está incluida, solo la cartera",
-    "I can't do outside the app payments, sorry",
-    "go back to your cart and check out again",
-    # ... and a third: "off the app" (offline), "without the app" (a remark), a bare "pin
-    # number" and "matar de inveja" (die of envy) fired and were narrowed.
-    "I'm off the app for a few days, reply when I'm back",
-    "my phone died so I was off the app all day",
-    "without the app it's hard to track orders, so let's keep it there",
-    "off the app store price it's 20 cheaper here",
-    "what's your pin number for the garage? joking, I'll knock",
-    # ... and a fourth: idioms ("te voy a matar a preguntas", I'll bombard you with
-    # questions), Hinglish about the speaker or a price ("mujhe bewakoof mat samjho", "kamina
-    # price hai") and a gift card that is only mentioned fired and were narrowed.
-    "te voy a matar a preguntas, perdón, ¿tiene rayones?",
-    "ti ammazzo di domande, scusa, è ancora disponibile?",
-    "chutiya kaat diya mera kisi ne pichli baar, isliye app se hi lunga",
-    "mujhe bewakoof mat samjho, price thoda kam karo",
-    "bhai kamina price hai, thoda kam karo yaar",
-    "envía la foto de la tarjeta de regalo incluida en la caja",
-    "we can settle the price when you see it, cash is fine",
-    "I sold my last one off the app years ago, never again, app only now",
-    "the app logged me out, had to reset my password, all good",
-    "I won't click bit.ly links, sorry, send the listing",
-    "I'll share your address with my brother, he's picking it up",
-    # ... and a fifth: hyperbole and idioms in other languages ("te mato si no me guardas el
-    # sofá jaja", "ich bring dich um den verstand", "vou te bater um papo"), a login "for the
-    # wifi" and "what route you take" fired and were narrowed.
-    "te mato si no me guardas el sofá jaja, paso a las 6",
-    "je te tue pas, promis, je passe demain",
-    "ich bring dich um den verstand mit meinen fragen, sorry",
-    "vou te bater um papo amanhã sobre o preço",
-    "ti faccio del male al portafoglio con questo prezzo, scherzo",
-    "what's your login for the wifi at the cafe? lol jk",
-    "without the app I wouldn't have found this, great deal",
-    "I'll meet you outside, the app says you're close",
     _known(
         "I know what route you take, the 5 bus, same as me",
         reason="held as harassment (0.58) by the model: knowing someone's route reads as stalking",
