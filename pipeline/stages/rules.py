@@ -378,6 +378,11 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:de|di|a|com|with|d') ?(?:risa|rire|rir|risate|complimenti|besos|baci|amor|amore"
             r"|beijos|carinho|bisous|c[aá]lins?|kisses|inveja|envie|envidia|invidia|jealousy"
             r"|preguntas|domande|perguntas|questions|fragen|vragen)\b"
+            # ... and games: "ik maak je af in FIFA", "je vais te défoncer à Mario Kart".
+            r"|\b(?:fifa|mario ?kart|p[aá]del|tennis|tenis|futebol|f[uú]tbol|football|soccer"
+            r"|basket\w*|briscola|ajedrez|schach|chess|[ée]checs|poker|p[oó]quer|partida|partita"
+            r"|match|game|games|jeu|spiel|jogo|juego|gioco|fortnite|call of duty|ps[45]|xbox"
+            r"|playstation|squash|bowling|billar|billard|ping ?pong|dart\w*)\b"
         ),
         marker=False,
     ),
@@ -600,11 +605,12 @@ RULES: tuple[Rule, ...] = (
             r"|leave (?:the app|echolist|the platform) out|off the books"
             r"|skip (?:the app|echolist)"
             r"|not (?:run|go|put|do) (?:this|it) (?:through|thru|on|via) (?:the app|echolist)"
+            # Not a bare "sin la app" / "senza l'app" / "ohne die app": "sin la app no puedo
+            # ver la oferta" is someone who cannot see the offer.
             r"|(?:por )?fuera de la (?:app|aplicaci[oó]n|plataforma)"
-            r"|sin (?:la app|la aplicaci[oó]n)"
-            r"|lasciamo perdere l'app|fuori dall'app|senza (?:l'app|app)"
-            r"|(?:por )?fora do (?:app|aplicativo)|sem o app|en dehors de l'app\w*|hors de l'app\w*"
-            r"|sans (?:l'app\w*|passer par l'app\w*)|au(?:ss|ß)erhalb der app|ohne (?:die )?app)\b"
+            r"|lasciamo perdere l'app|fuori dall'app"
+            r"|(?:por )?fora do (?:app|aplicativo)|en dehors de l'app\w*|hors de l'app\w*"
+            r"|sans passer par l'app\w*|au(?:ss|ß)erhalb der app)\b"
         ),
         unless=re.compile(
             r"\b(?:some(?:one|body)|any(?:one|body)|(?:ask|want|tr[iy])(?:s|ed|ing|ies)? (?:me|you"

@@ -75,4 +75,14 @@ RULE_ROUNDS: tuple[str, ...] = (
     "what's your login for the wifi at the cafe? lol jk",
     "without the app I wouldn't have found this, great deal",
     "I'll meet you outside, the app says you're close",
+    # ... and a sixth: games and trash talk ("ik maak je af in FIFA", "ich mach dich fertig
+    # beim tennis") and a bare "sin la app" / "senza l'app" / "ohne die app" (someone who
+    # cannot see the offer without it) fired and were narrowed. (The model itself holds the
+    # other game taunts of that round: the standing list keeps them as strict xfails.)
+    "ik maak je af in FIFA vanavond haha",
+    "ich mach dich fertig beim tennis, bis morgen",
+    "sin la app no puedo ver la oferta, ¿me la reenvías?",
+    "senza l'app non riesco a vedere il messaggio, scusa",
+    "ohne die app kann ich nicht bezahlen, warte kurz",
+    "me matas con ese precio, está carísimo",
 )

@@ -295,6 +295,14 @@ FINE = [
         "contact",
     ),
     _known(
+        "je vais te défoncer à Mario Kart ce soir",
+        reason="held as harassment (0.59) by the model: a game taunt reads as a threat",
+    ),
+    _known(
+        "ti spacco la faccia a briscola stasera ahah",
+        reason="held as harassment (0.82) by the model: a card-game taunt reads as a threat",
+    ),
+    _known(
         "I know what route you take, the 5 bus, same as me",
         reason="held as harassment (0.58) by the model: knowing someone's route reads as stalking",
     ),

@@ -178,6 +178,11 @@ def test_rule_matches(text: str, rule: str) -> None:
         "the seller is in wa too",
         "you can check the reviews at bit.ly/rev5 before you buy",
         *RULE_ROUNDS,
+        # Game taunts the rules leave alone (the model holds some: see the standing list).
+        "te voy a dar una paliza al pádel el domingo jaja",
+        "je vais te défoncer à Mario Kart ce soir",
+        "vou te quebrar no futebol amanhã kkk",
+        "ti spacco la faccia a briscola stasera ahah",
     ],
 )
 def test_hard_negatives_hit_no_weighted_rule(text: str) -> None:
