@@ -148,6 +148,16 @@ _PRODUCT_NUMBER = re.compile(
 )
 
 
+# Hindi and Hinglish insults (`insult_hi`). "chutiya kaat diya" (someone fooled me) and
+# "bewakoof wala kaam" (a silly move) are about the speaker or a thing.
+_HI_INSULT = (
+    r"(?:chutiy[aeo](?! (?:kaat|kata|kat|bana|banaya|banaa|scene)\w*)|ch[uo]tiyap\w*|harami"
+    r"|haramkhor|haraamzaad\w*|bhosdi\w*|bhosd\w*ke|madarchod|maderchod|behenchod|bhenchod"
+    r"|kam(?:i|ee)n[ae]|(?:bewa?kooo*f|bevkoof|bewkoof)"
+    r"(?! (?:wala|wali|wale|jaisa|jaisi|jaise|kaam|baat|harkat|sawal|idea)\b))"
+)
+
+
 def _luhn(number: str) -> bool:
     """Whether the digits of `number` pass the Luhn checksum of payment card numbers."""
     digits = [int(c) for c in number if c.isdigit()]
@@ -261,6 +271,11 @@ RULES: tuple[Rule, ...] = (
             r"|\bme (?:pidieron|pediram)\b|\b(?:pidiendo|pedindo)\b|\bno se lo di\b|\bcuidado\b"
             r"|\bestafa\w*|\barnaque\w*|\bgolpe\w*|\bnunca (?:compartas|des|passe|d[eê])\b"
             r"|\bjamais\b"
+            # A shop's code or a parcel's number: "ano yung code na natanggap mo sa lazada?",
+            # "die nummer, die du vom paket bekommen hast".
+            r"|\b(?:promo\w*|discount|descuento|desconto|rabatt\w*|r[ée]duction|coupon|cup[oó]n"
+            r"|voucher|gutschein\w*|lazada|shopee|amazon|tracking|sendung\w*|paket\w*|rechnung"
+            r"|garantie|invoice|factura|fatura|facture|pedido|bestellung)\b"
         ),
         needs=re.compile(
             r"\?|\b(?:m[aá]nda\w*|env[ií]a\w*|p[aá]sa\w*|d[aá]me|dime|d[ií]g\w*|passa|fala|diz"
@@ -288,7 +303,7 @@ RULES: tuple[Rule, ...] = (
             # A login as a secret, not its name or whether it works: "your login name", "confirm
             # your login works now".
             r"|log-?in(?: details| info)?(?! (?:name|id|email|e-mail|username|page|screen|button"
-            r"|works?|worked|is working|issue|problem|error)\b)"
+            r"|works?|worked|is working|issue|problem|error|on here|on the app|on echolist)\b)"
             r"|credentials|cvv2?|cvc2?|ssn|social security(?: number)?)\b"
             # ... nor one "for the wifi" or another device: "what's your login for the wifi?".
             r"(?! (?:for|to|of|on) (?:the |your |ur )?(?:wi-?fi|router|laptop|phone|tablet|ipad"
@@ -405,6 +420,11 @@ RULES: tuple[Rule, ...] = (
             r") (?:(?:you|u) (?:live|go|work|sleep|train|stay|study|attend|park|leave)"
             r"|(?:your|ur) (?:\w+ ){1,2}(?:goes|go|attends|attend|lives|live|works|is in|are in))\b"
         ),
+        # Arranging the pickup: "i know which building you live in now, thanks for the address".
+        unless=re.compile(
+            r"\b(?:thanks for the address|for the pickup|pick (?:it|them) up|picking (?:it|them) up"
+            r"|on my way|omw)\b"
+        ),
         marker=False,
     ),
     Rule(
@@ -416,7 +436,7 @@ RULES: tuple[Rule, ...] = (
         0.9,
         re.compile(
             r"(?:^|(?<=[.!?,;:])\s*|(?<=just )|(?<=so )|(?<=and )|(?<=now )|(?<=pls )|(?<=lol ))"
-            r"go back to (?:(?:your|ur) (?:own )?country|mexico|africa|china|india|asia|syria"
+            r"go back to (?:(?:your|ur) (?:own )?country(?!'s)|mexico|africa|china|india|asia|syria"
             r"|pakistan|venezuela|nigeria|russia|poland|romania|somalia|afghanistan|iraq|iran"
             r"|ukraine|haiti|honduras|guatemala|el salvador|the philippines|vietnam)\b"
         ),
@@ -536,16 +556,13 @@ RULES: tuple[Rule, ...] = (
         "harassment",
         0.9,
         re.compile(
-            # "chutiya kaat diya" / "chutiya banaya" (someone fooled me) is about the speaker.
-            r"\b(?:chutiy[aeo](?! (?:kaat|kata|kat|bana|banaya|banaa)\w*)|ch[uo]tiyap\w*|harami"
-            r"|haramkhor|haraamzaad\w*|bhosdi\w*|bhosd\w*ke|madarchod|maderchod|behenchod"
-            r"|bhenchod|(?:bewa?kooo*f|bevkoof|bewkoof)"
-            # "bewakoof" as an adjective is about a thing: "bewakoof wala kaam" (a silly move).
-            r"(?! (?:wala|wali|wale|jaisa|jaisi|jaise|kaam|baat|harkat|sawal|idea)\b))\b"
-            # "kamina" (scoundrel) only said to the person ("tu ek number ka kamina hai", "chal
-            # nikal, kamine,"), not of a thing ("kamina price hai").
-            r"|\b(?:tu|tum|aap|abe|abey|oye|saale|sale)\b[^.!?]{0,25}\bkam(?:i|ee)n[ae]\b"
-            r"|\bkam(?:i|ee)n[ae]\b(?=\s*(?:[,.!?]|$))"
+            # Said to the person: after "tu", "abe", "saale"... ("abe bewakoof", "tu ek number ka
+            # kamina hai") or closing a clause ("mar ja kahin jaake, harami"). Hinglish uses
+            # these words loosely too: "chutiya scene ho gaya" (a mess), "Harami" (a film),
+            # "tu bewakoof nahi hai" (you're no fool), "kamina price hai" (a wicked price).
+            rf"\b(?:tu|tum|aap|abe|abey|abbe|oye|saale|sale)\b[^.!?]{{0,25}}\b{_HI_INSULT}\b"
+            r"(?! (?:nahi|nahin|nai|mat|na)\b)"
+            rf"|(?:,\s*|\b){_HI_INSULT}\b(?=\s*(?:[,.!?]|$))|,\s*{_HI_INSULT}\b"
         ),
         # Swearing at oneself: "main bewakoof hoon, charger bhool gaya" (I'm a fool, I forgot
         # the charger); "mujhe bewakoof mat samjho" (don't take me for a fool).

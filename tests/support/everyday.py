@@ -85,4 +85,21 @@ RULE_ROUNDS: tuple[str, ...] = (
     "senza l'app non riesco a vedere il messaggio, scusa",
     "ohne die app kann ich nicht bezahlen, warte kurz",
     "me matas con ese precio, está carísimo",
+    # ... and a seventh: Hinglish slang and titles ("chutiya scene ho gaya", a mess; "arre
+    # harami bhi koi movie hai", a film; "tu bewakoof nahi hai"), shop and parcel codes in
+    # Tagalog and German, a "login on here" (a username) and "your country's version of the
+    # app" fired and were narrowed.
+    "bhai tu bewakoof nahi hai, bas thoda late hai",
+    "arre harami bhi koi movie hai, dekhi hai?",
+    "chutiya scene ho gaya, courier late hai",
+    "kamine dost ne mera charger le liya, isliye naya chahiye",
+    "ano yung code na natanggap mo sa lazada? sa akin hindi gumana",
+    "pakisend mo yung code ng discount, salamat",
+    "welche zahlen stehen auf der rechnung, die du bekommen hast? für die garantie",
+    "whats ur login on here so I can follow your shop",
+    "go back to your country's version of the app, the prices are in euros there",
+    "they told me to go back to mexico, so rude, anyway is the stroller available?",
+    "we're in WA state, pickup only",
+    "I'm on TG too but let's keep it here",
+    "bit.ly/recipe123 that's the recipe I mentioned, unrelated to the sale lol",
 )

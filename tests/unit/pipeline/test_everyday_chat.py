@@ -295,6 +295,18 @@ FINE = [
         "contact",
     ),
     _known(
+        "my cousin will text me via WA when he's there to pick it up",
+        reason="warned by the social-handle rule: 'text me via WA', though a cousin texts",
+    ),
+    _known(
+        "sorry I can't share my screen, my login is on my work laptop",
+        reason="held as scam (0.73) by the model: 'share' and 'login'",
+    ),
+    _known(
+        "schick mir die nummer, die du vom paket bekommen hast, damit ich es verfolgen kann",
+        reason="held as scam (0.78) by the model: a number received, in German, reads as a code",
+    ),
+    _known(
         "je vais te défoncer à Mario Kart ce soir",
         reason="held as harassment (0.59) by the model: a game taunt reads as a threat",
     ),
