@@ -384,7 +384,9 @@ RULES: tuple[Rule, ...] = (
             r"|platt|tot)"
             r"|zabij[eę] ci[eę]|zatłukę ci[eę]|znam tw[oó]j adres"
             r"|seni [öo]ld[üu]r[üu]r[üu]m|seni gebertece[gğ]im"
-            r"|i have a (?:gun|knife) and|i(?:'ll| will) show up (?:at|to) (?:your|ur)"
+            # Not "i have a knife and fork set too": the weapon and what the speaker will do.
+            r"|i have a (?:gun|knife) and (?:(?:very )?(?:little|no|not much) patience|i(?:'m| am)?"
+            r" (?:know|will|won't|not afraid|use it))|i(?:'ll| will) show up (?:at|to) (?:your|ur)"
             r" (?:house|door|place|home|work) and (?:make (?:you|u) pay|teach (?:you|u) a lesson"
             r"|hurt))"
         ),
@@ -423,7 +425,8 @@ RULES: tuple[Rule, ...] = (
         # Arranging the pickup: "i know which building you live in now, thanks for the address".
         unless=re.compile(
             r"\b(?:thanks for the address|for the pickup|pick (?:it|them) up|picking (?:it|them) up"
-            r"|on my way|omw)\b"
+            r"|on my way|omw|small world|next door|neighbou?rs?"
+            r"|same (?:school|gym|building|street))\b"
         ),
         marker=False,
     ),
@@ -436,7 +439,8 @@ RULES: tuple[Rule, ...] = (
         0.9,
         re.compile(
             r"(?:^|(?<=[.!?,;:])\s*|(?<=just )|(?<=so )|(?<=and )|(?<=now )|(?<=pls )|(?<=lol ))"
-            r"go back to (?:(?:your|ur) (?:own )?country(?!'s)|mexico|africa|china|india|asia|syria"
+            r"go back to (?:(?:your|ur) (?:own )?country(?!'s| settings?| page| version| site"
+            r"| store| tab| selection| menu| code)|mexico|africa|china|india|asia|syria"
             r"|pakistan|venezuela|nigeria|russia|poland|romania|somalia|afghanistan|iraq|iran"
             r"|ukraine|haiti|honduras|guatemala|el salvador|the philippines|vietnam)\b"
         ),
@@ -620,7 +624,7 @@ RULES: tuple[Rule, ...] = (
             r"|page|screen)\b)"
             r"|(?:^|[,.!] ?)off (?:the )?app\b(?!'s| ?(?:store|shop)\b)(?= ?\?|$)"
             r"|leave (?:the app|echolist|the platform) out|off the books"
-            r"|skip (?:the app|echolist)"
+            r"|skip (?:the app|echolist)(?!'s)"
             r"|not (?:run|go|put|do) (?:this|it) (?:through|thru|on|via) (?:the app|echolist)"
             # Not a bare "sin la app" / "senza l'app" / "ohne die app": "sin la app no puedo
             # ver la oferta" is someone who cannot see the offer.
@@ -633,7 +637,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:some(?:one|body)|any(?:one|body)|(?:ask|want|tr[iy])(?:s|ed|ing|ies)? (?:me|you"
             r"|people|us|others|everyone|buyers|sellers)|scam\w*|report\w*|careful|fake|heads up"
             r"|beware|fraud\w*|estafa\w*|golpe\w*|arnaque\w*|truffa\w*|betrug\w*|thanks for"
-            r"|cash|efectivo|dinheiro|contanti|esp[eè]ces|bargeld|bar bezahl\w*)\b"
+            r"|cash|efectivo|dinheiro|contanti|esp[eè]ces|bargeld|bar bezahl\w*"
+            # A question about the rules: "selling outside the app is against the rules, right?"
+            r"|against the (?:rules|policy|terms)|not allowed|allowed to|is (?:it|that) allowed)\b"
         ),
         excused_after=re.compile(
             rf"\b(?:{_NEGATION}|no|nunca|jamais|mai|nie|niemals)\b(?:\s+\S+){{0,4}}\s*$"

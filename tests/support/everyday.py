@@ -102,4 +102,15 @@ RULE_ROUNDS: tuple[str, ...] = (
     "we're in WA state, pickup only",
     "I'm on TG too but let's keep it here",
     "bit.ly/recipe123 that's the recipe I mentioned, unrelated to the sale lol",
+    # ... and an eighth: "i have a knife and fork set" (the weapon needs what the speaker will
+    # do), a question about the rules ("selling outside the app is against the rules,
+    # right?"), "skip the app's shipping", "your country settings" and friendly neighbours
+    # ("i know which house you live in, my aunt lives next door") fired and were narrowed.
+    "I have a knife and fork set too if you want it cheap",
+    "i have a gun and holster listed separately, check my profile",
+    "I have a knife and a cutting board in the same bundle",
+    "selling outside the app is against the rules, right? just checking",
+    "I'll take it if we skip the app's shipping and meet instead",
+    "go back to your country settings and change the currency",
+    "we can do cash at pickup outside the apartment, no app payment needed",
 )

@@ -307,6 +307,14 @@ FINE = [
         reason="held as scam (0.78) by the model: a number received, in German, reads as a code",
     ),
     _known(
+        "mi número de pedido es 12345, ¿me pasas el código de seguimiento?",
+        reason="warned as off_platform (0.73) by the model: a tracking code asked for in Spanish",
+    ),
+    _known(
+        "I know which house you live in, my aunt lives next door! see you tomorrow",
+        reason="held as harassment (0.96) by the model: knowing where someone lives",
+    ),
+    _known(
         "je vais te défoncer à Mario Kart ce soir",
         reason="held as harassment (0.59) by the model: a game taunt reads as a threat",
     ),

@@ -178,6 +178,9 @@ def test_rule_matches(text: str, rule: str) -> None:
         "the seller is in wa too",
         "you can check the reviews at bit.ly/rev5 before you buy",
         *RULE_ROUNDS,
+        # Friendly neighbours the rules leave alone (the model holds them).
+        "I know which house you live in, my aunt lives next door! see you tomorrow",
+        "I know which school your daughter goes to, it's the one next to mine, small world",
         # Game taunts the rules leave alone (the model holds some: see the standing list).
         "te voy a dar una paliza al pádel el domingo jaja",
         "je vais te défoncer à Mario Kart ce soir",
