@@ -305,6 +305,8 @@ RULES: tuple[Rule, ...] = (
             r"|log-?in(?: details| info)?(?! (?:name|id|email|e-mail|username|page|screen|button"
             r"|works?|worked|is working|issue|problem|error|on here|on the app|on echolist)\b)"
             r"|credentials|cvv2?|cvc2?|ssn|social security(?: number)?)\b"
+            # ... nor one typed into the app itself: "enter your password in the app".
+            r"(?! (?:in|on|into) (?:the )?(?:app|echolist)\b)"
             # ... nor one "for the wifi" or another device: "what's your login for the wifi?".
             r"(?! (?:for|to|of|on) (?:the |your |ur )?(?:wi-?fi|router|laptop|phone|tablet|ipad"
             r"|iphone|computer|pc|console|ps\d|xbox|switch|tv|lock|safe|garage|door|gate|alarm"
@@ -440,7 +442,7 @@ RULES: tuple[Rule, ...] = (
         re.compile(
             r"(?:^|(?<=[.!?,;:])\s*|(?<=just )|(?<=so )|(?<=and )|(?<=now )|(?<=pls )|(?<=lol ))"
             r"go back to (?:(?:your|ur) (?:own )?country(?!'s| settings?| page| version| site"
-            r"| store| tab| selection| menu| code)|mexico|africa|china|india|asia|syria"
+            r"| store| tab| selection| menu| code| music)|mexico|africa|china|india|asia|syria"
             r"|pakistan|venezuela|nigeria|russia|poland|romania|somalia|afghanistan|iraq|iran"
             r"|ukraine|haiti|honduras|guatemala|el salvador|the philippines|vietnam)\b"
         ),
@@ -535,6 +537,9 @@ RULES: tuple[Rule, ...] = (
             r"|\bmy (?:snap(?:chat)?|sc|ig|insta(?:gram)?|telegram|whatsapp|fb|facebook|tiktok"
             r"|twitter|kik|discord|wechat|viber)"
             r"(?: handle| id| username| user| name| acc(?:oun)?t?)? ?(?:is|:|=|@|-)"
+            # ... but not what the account is like: "my tiktok is for cooking videos".
+            r"(?! (?:for|about|full|mostly|just|private|down|not|where|only|dead|inactive|so|too"
+            r"|very|great|fun|funny|boring|old|new|hacked|banned|broken)\b)"
         ),
         marker=False,
     ),
@@ -624,7 +629,7 @@ RULES: tuple[Rule, ...] = (
             r"|page|screen)\b)"
             r"|(?:^|[,.!] ?)off (?:the )?app\b(?!'s| ?(?:store|shop)\b)(?= ?\?|$)"
             r"|leave (?:the app|echolist|the platform) out|off the books"
-            r"|skip (?:the app|echolist)(?!'s)"
+            r"|skip (?:the app|echolist)(?!'s| (?:delivery|shipping|courier))"
             r"|not (?:run|go|put|do) (?:this|it) (?:through|thru|on|via) (?:the app|echolist)"
             # Not a bare "sin la app" / "senza l'app" / "ohne die app": "sin la app no puedo
             # ver la oferta" is someone who cannot see the offer.
@@ -639,7 +644,9 @@ RULES: tuple[Rule, ...] = (
             r"|beware|fraud\w*|estafa\w*|golpe\w*|arnaque\w*|truffa\w*|betrug\w*|thanks for"
             r"|cash|efectivo|dinheiro|contanti|esp[eè]ces|bargeld|bar bezahl\w*"
             # A question about the rules: "selling outside the app is against the rules, right?"
-            r"|against the (?:rules|policy|terms)|not allowed|allowed to|is (?:it|that) allowed)\b"
+            r"|against the (?:rules|policy|terms)|not allowed|allowed to|is (?:it|that) allowed"
+            # ... or turned down in the same breath: "we could, but i'd rather not".
+            r"|(?:i'?d|i would) rather not|(?:i'?d|i would) prefer not|better not)\b"
         ),
         excused_after=re.compile(
             rf"\b(?:{_NEGATION}|no|nunca|jamais|mai|nie|niemals)\b(?:\s+\S+){{0,4}}\s*$"

@@ -113,4 +113,14 @@ RULE_ROUNDS: tuple[str, ...] = (
     "I'll take it if we skip the app's shipping and meet instead",
     "go back to your country settings and change the currency",
     "we can do cash at pickup outside the apartment, no app payment needed",
+    # ... and a ninth: "enter your password in the app", "we could do it outside the app if
+    # you want, but i'd rather not", "skip the app delivery" and "my tiktok is for cooking
+    # videos" (an older rule) fired and were narrowed.
+    "enter your password in the app to confirm the order, that's how it works",
+    "we could do it outside the app if you want, but I'd rather not, protection matters",
+    "honestly, skip the app delivery, I'll come get it",
+    "no way I'm paying outside the app, sorry",
+    "do you need my email to send the receipt, or does the app do that?",
+    "I'm going to message the app's support, they'll sort it",
+    "posted your address wrong in the listing btw, it says 12 instead of 21",
 )

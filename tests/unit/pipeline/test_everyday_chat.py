@@ -315,6 +315,14 @@ FINE = [
         reason="held as harassment (0.96) by the model: knowing where someone lives",
     ),
     _known(
+        "I'll verify your account works by sending a small offer first",
+        reason="held as scam (0.89) by the model: 'verify your account' reads as phishing",
+    ),
+    _known(
+        "my tiktok is for cooking videos, not selling lol",
+        reason="held as spam (0.42) by the model: a social account named reads as promotion",
+    ),
+    _known(
         "je vais te défoncer à Mario Kart ce soir",
         reason="held as harassment (0.59) by the model: a game taunt reads as a threat",
     ),

@@ -178,6 +178,7 @@ def test_rule_matches(text: str, rule: str) -> None:
         "the seller is in wa too",
         "you can check the reviews at bit.ly/rev5 before you buy",
         *RULE_ROUNDS,
+        "my tiktok is for cooking videos, not selling lol",
         # Friendly neighbours the rules leave alone (the model holds them).
         "I know which house you live in, my aunt lives next door! see you tomorrow",
         "I know which school your daughter goes to, it's the one next to mine, small world",
