@@ -93,6 +93,8 @@ def cmd_moderation_export(settings: Settings, args: argparse.Namespace) -> int:
     import json
     from datetime import UTC, datetime
 
+    from sqlalchemy.exc import SQLAlchemyError
+
     from hub.training_export import export_decisions
     from storage.engine import Database
 
@@ -113,13 +115,21 @@ def cmd_moderation_export(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await db.dispose()
 
-    if args.out == "-":
-        counts = asyncio.run(run(sys.stdout))
-    else:
-        partial = Path(args.out + ".partial")
-        with partial.open("w", encoding="utf-8") as fh:
-            counts = asyncio.run(run(fh))
-        partial.replace(args.out)  # whole or not at all
+    try:
+        if args.out == "-":
+            counts = asyncio.run(run(sys.stdout))
+        else:
+            partial = Path(args.out + ".partial")
+            try:
+                with partial.open("w", encoding="utf-8") as fh:
+                    counts = asyncio.run(run(fh))
+            except BaseException:
+                partial.unlink(missing_ok=True)  # whole or not at all
+                raise
+            partial.replace(args.out)
+    except (OSError, SQLAlchemyError) as exc:
+        log.error("moderation export failed, nothing written: %s", exc)
+        return 1
     print(json.dumps(counts), file=sys.stderr)
     return 0
 
