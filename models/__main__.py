@@ -1,4 +1,5 @@
-"""`python -m models data|train|export|eval|all|seeds|compare|probe|bands`: rebuild, re-measure.
+"""`python -m models data|train|export|eval|all|seeds|compare|probe|bands|streamline`: rebuild,
+re-measure.
 
 `seeds` trains and exports one build per seed and reports their validation figures only (never
 the test split): a change to the data, the rules or the training is judged on several seeds,
@@ -7,7 +8,9 @@ A --second B` then sets two such groups (or two artifact folders) side by side o
 the mean of each and the difference, with a paired 95% interval over template families.
 `probe` measures what a payment app or messenger that the rules don't know costs the model
 (`models/probe.py`, validation families only). `bands` re-tunes the shipped policy's block bands
-on validation (`models/bands.py`; export does it for a new build). `data --decisions FILE`
+on validation (`models/bands.py`; export does it for a new build). `streamline` rewrites an
+artifact folder's ONNX files into the faster graph export writes since 1.4.2, the same outputs to
+the bit (`models/graph.py`; a no-op on files already streamlined). `data --decisions FILE`
 adds moderators' decisions exported by `hub moderation-export` (`models/data/decisions.py`).
 """
 
@@ -135,12 +138,35 @@ def _bands(_: argparse.Namespace) -> None:
     print(json.dumps(retune(ARTIFACTS, read(DATA, "val")), indent=2))
 
 
+def _streamline(args: argparse.Namespace) -> None:
+    from models.graph import streamline
+
+    folder = args.second or ARTIFACTS
+    report = {
+        name: vars(streamline(folder / name))
+        for name in ("model.onnx", "judge.onnx")
+        if (folder / name).exists()
+    }
+    print(json.dumps(report, indent=2))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m models")
     parser.add_argument(
         "command",
-        choices=("data", "train", "export", "eval", "all", "seeds", "compare", "probe", "bands"),
+        choices=(
+            "data",
+            "train",
+            "export",
+            "eval",
+            "all",
+            "seeds",
+            "compare",
+            "probe",
+            "bands",
+            "streamline",
+        ),
     )
     parser.add_argument("--seed", type=int, default=15, help="train: 15 built what ships")
     parser.add_argument("--threads", type=int, default=2)
@@ -180,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         "--second",
         type=Path,
         default=None,
-        help="compare: the candidate; probe: an artifact folder (default: the shipped one)",
+        help="compare: the candidate; probe, streamline: an artifact folder (default: shipped)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -194,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         "compare": [_compare],
         "probe": [_probe],
         "bands": [_bands],
+        "streamline": [_streamline],
     }[args.command]
     if args.command == "all":
         args.rebuild_data = True

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import onnx
 import pytest
 
 try:
@@ -35,6 +36,7 @@ from models.export import (
     onnx_probs,
     session,
 )
+from models.graph import streamline_model
 from pipeline.stages.lexical import LexicalModel
 from pipeline.stages.model import ModelArtifacts, ModelLoadError, OnnxModel
 
@@ -92,6 +94,10 @@ def test_train_export_and_load(trained: Path) -> None:
     assert report["parity_max_abs_logit_drift"] <= 1e-4
     for name in ("model.onnx", "tokenizer.json", "labels.json", "policy.json", "VERSION"):
         assert (arts / name).is_file(), name
+    # Streamlined by export (`models.graph`): the same outputs, a smaller graph, merged Q/K/V.
+    shipped = onnx.load(str(arts / "model.onnx"))
+    assert not streamline_model(shipped).changed
+    assert any(node.name.endswith("_merged") for node in shipped.graph.node)
     model = OnnxModel(ModelArtifacts(arts))
     texts = ["is it available?", "send me the verification code you got"]
     probs = model.predict(texts)
