@@ -3,7 +3,9 @@
 Measures, on this machine, with the shipped artifacts: model load time; the pipeline's added
 latency per message (normalize, rules, model, policy; one message at a time, one thread) as
 p50/p95/p99; the async runner's latency one message at a time; throughput in batches of 1, 8,
-32 and 64 (one thread) and through the runner under concurrent load (all threads); resident
+32 and 64 (one thread) and through the runner under concurrent load (all threads; with the
+cores it kept busy and its CPU time a message, which show how much the workers' Python stages
+wait for each other on the interpreter lock); resident
 memory of the runtime; the runner's throughput again on the test messages with no label
 (ordinary chat and harmless look-alikes, which the judge sees less often); the share of
 messages the cascade's judge rescores (all messages, and those with no label); and, when
@@ -186,15 +188,23 @@ async def runner_figures(
             await runner.moderate(text)
             one.append((time.perf_counter() - started) * 1000.0)
         batches_before = runner.stats()["batches"]
+        cpu_before = os.times()
         started = time.perf_counter()
         await asyncio.gather(*(runner.moderate(t) for t in texts))
-        rate = len(texts) / (time.perf_counter() - started)
+        wall = time.perf_counter() - started
+        cpu_after = os.times()
+        rate = len(texts) / wall
         batches = runner.stats()["batches"] - batches_before
+        cpu = (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system)
     finally:
         await runner.close()
     return {
         "one_at_a_time": _pct(one),
         "concurrent_msgs_per_s": rate,
+        # Cores kept busy (process CPU time over wall time): under `threads` plus the event
+        # loop's share when the workers wait for the interpreter lock (their Python stages).
+        "busy_cores": cpu / wall,
+        "cpu_us_per_msg": cpu * 1e6 / len(texts),
         "threads": threads,
         "mean_batch": len(texts) / max(1, batches),
     }
@@ -327,6 +337,8 @@ def run(
         "throughput_msgs_per_s": throughput,
         "runner_concurrent_msgs_per_s": async_figures["concurrent_msgs_per_s"],
         "runner_concurrent_msgs_per_s_unlabelled": ordinary["concurrent_msgs_per_s"],
+        "runner_busy_cores": async_figures["busy_cores"],
+        "runner_cpu_us_per_msg": async_figures["cpu_us_per_msg"],
         "runner_mean_batch": async_figures["mean_batch"],
         "rss_mb": cold["rss_mb"],
         "rss_note": f"fresh interpreter: pipeline imported, runner with {threads} threads started, "
