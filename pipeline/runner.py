@@ -62,6 +62,9 @@ class RunnerConfig:
     max_queue: int = 1024
     providers: tuple[str, ...] | None = None
     judge: bool = True  # run the cascade's judge when the artifacts ship one
+    # Routed messages whose judge results each worker remembers (None: the model stage's
+    # `JUDGE_CACHE`; 0: none, as the benchmark's figures on distinct messages use).
+    judge_cache: int | None = None
 
 
 @dataclass(slots=True)
@@ -81,7 +84,11 @@ class ModerationRunner:
         self._policy = Policy.from_dict(DEFAULT_POLICY)
         self._policy_loaded = False
         self._scorer = Scorer(
-            self._artifacts, tuple(self._policy.labels), config.providers, judge=config.judge
+            self._artifacts,
+            tuple(self._policy.labels),
+            config.providers,
+            judge=config.judge,
+            judge_cache=config.judge_cache,
         )
         self._executor: ThreadPoolExecutor | None = None
         self._queue: asyncio.Queue[_Job] | None = None

@@ -43,9 +43,11 @@ class Scorer:
         providers: Sequence[str] | None,
         *,
         judge: bool = True,
+        judge_cache: int | None = None,
     ) -> None:
         self._artifacts = artifacts
         self._judge = judge
+        self._judge_cache = judge_cache
         self._labels = tuple(labels)
         self._providers = providers
         self._local = threading.local()
@@ -62,7 +64,12 @@ class Scorer:
         """Load (once per thread) and return this thread's model; raises `ModelError`."""
         model: OnnxModel | None = getattr(self._local, "model", None)
         if model is None:
-            model = OnnxModel(self._artifacts, self._providers, cascade=self._judge)
+            model = OnnxModel(
+                self._artifacts,
+                self._providers,
+                cascade=self._judge,
+                judge_cache=self._judge_cache,
+            )
             with self._lock:
                 if not self._loaded:
                     log.info("moderation model loaded, providers %s", model.providers)

@@ -14,7 +14,10 @@ When the artifacts ship `judge.onnx` (`labels.json` gives `cascade`: `low`, `hig
 a message whose first-stage probability for any label lies in `[low, high)` is rescored by the
 judge (the fine-tuned MiniLM teacher, int8), and gets `(1 - weight) * first + weight * judge`.
 Confident messages (most chat) never reach the judge. One judge session is shared by all
-threads (onnxruntime runs concurrent calls on one session), each call on one thread.
+threads (onnxruntime runs concurrent calls on one session), each call on one thread. The judge
+scores each routed message alone, so its result depends on the message's token ids only: each
+thread's model remembers it for its last `JUDGE_CACHE` routed messages, and the same text sent
+again (a scam or spam wave) skips the judge with the same result.
 
 The networks read `max_length` tokens. A longer message is scored as its head (its first
 `max_length` tokens, what a truncating tokenizer gives) and as short overlapping windows of all
@@ -34,6 +37,7 @@ import os
 import re
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +53,7 @@ from pipeline.stages.int8 import WireError, signed_kernel_is_exact, signed_weigh
 from pipeline.stages.lexical import LexicalLoadError, LexicalModel
 
 __all__ = [
+    "JUDGE_CACHE",
     "PROVIDER_CHOICES",
     "Cascade",
     "ModelArtifacts",
@@ -353,9 +358,11 @@ class OnnxModel:
         *,
         lexical: bool = True,
         cascade: bool = True,
+        judge_cache: int | None = None,
     ) -> None:
         """`lexical=False` runs the student alone, `cascade=False` skips the judge (both for
-        measurements)."""
+        measurements); `judge_cache` is how many routed messages' judge results to remember
+        (`JUDGE_CACHE` when None; 0 for none)."""
         try:
             meta = json.loads(artifacts.labels.read_text(encoding="utf-8"))
             self.labels: tuple[str, ...] = tuple(meta["labels"])
@@ -375,6 +382,10 @@ class OnnxModel:
             self._tokenizer = _shared_tokenizer(artifacts.tokenizer)
             self._cls, self._sep = (self._special(name) for name in ("[CLS]", "[SEP]"))
             self.window_floor = WINDOW_FLOOR
+            # The judge's probabilities of recent routed messages, by token ids (see `_judged`).
+            self._judge_cache: OrderedDict[tuple[int, ...], npt.NDArray[np.float32]] = OrderedDict()
+            self.judge_cache_size = JUDGE_CACHE if judge_cache is None else max(0, judge_cache)
+            self.judge_calls = 0  # judge sessions run, for measurements
             self._session = _session(artifacts.model, providers)
         except _LOAD_ERRORS as exc:
             raise ModelLoadError(f"cannot load the model in {artifacts.root}: {exc}") from exc
@@ -457,12 +468,39 @@ class OnnxModel:
                     else [list(g) for g in _runs(routed, owners[routed])]
                 )
                 judged = np.vstack(
-                    [_sigmoid(self._logits(self._judge, [rows[i] for i in g])) for g in groups]
+                    [
+                        self._judged(rows[g[0]])
+                        if owners is None
+                        else self._judge_logits([rows[i] for i in g])
+                        for g in groups
+                    ]
                 )
                 routed = np.array([i for g in groups for i in g], dtype=np.intp)
                 weight = self.cascade.weight
                 probs[routed] = (1.0 - weight) * probs[routed] + weight * judged
         return probs
+
+    def _judge_logits(self, rows: Sequence[Sequence[int]]) -> npt.NDArray[np.float32]:
+        assert self._judge is not None
+        self.judge_calls += 1
+        return _sigmoid(self._logits(self._judge, rows))
+
+    def _judged(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
+        """The judge's probabilities for one message, remembered for the last
+        `judge_cache_size` messages: it scores each message alone, so the same token ids always
+        get the same result, and a wave of one scam sent to many people costs the judge once."""
+        if not self.judge_cache_size:
+            return self._judge_logits([ids])
+        key = tuple(ids)
+        cached = self._judge_cache.get(key)
+        if cached is not None:
+            self._judge_cache.move_to_end(key)
+            return cached
+        judged = self._judge_logits([ids])
+        self._judge_cache[key] = judged
+        if len(self._judge_cache) > self.judge_cache_size:
+            self._judge_cache.popitem(last=False)
+        return judged
 
     def _judge_reach(self) -> float:
         """The lowest first-stage probability that the judge can lift to `window_floor`."""
@@ -513,6 +551,9 @@ def _sigmoid(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 
 
 _SLICE = 16
+# Routed messages whose judge probabilities one model (one worker thread) remembers: about 0.4 KB
+# each (the ids and four probabilities).
+JUDGE_CACHE = 1024
 
 
 def _pad(rows: Sequence[Sequence[int]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
