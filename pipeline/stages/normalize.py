@@ -161,10 +161,11 @@ _SPACES = re.compile(r"\s+")
 def normalize(text: str) -> str:
     """Return the canonical lower-case form of a chat message that rules and model see."""
     text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower().translate(_FANCY)
-    text = _REGIONAL_RUN.sub(_regional_letters, text)
-    text = _MARKS_ON_LATIN.sub("", text)
-    text = _KEYCAP.sub("", text)
-    text = _WORD.sub(_fold_mixed_script, text)
+    if not text.isascii():  # each of these four changes only text with a non-ASCII character
+        text = _REGIONAL_RUN.sub(_regional_letters, text)
+        text = _MARKS_ON_LATIN.sub("", text)
+        text = _KEYCAP.sub("", text)
+        text = _WORD.sub(_fold_mixed_script, text)
     text = _LEET_TOKEN.sub(_unleet, text)
     text = _SPACED_LETTERS.sub(_join_spaced_letters, text)
     text = _SPELLED.sub(_spelled_digits, text)
