@@ -9,9 +9,9 @@ wait for each other on the interpreter lock); resident
 memory of the runtime; the runner's throughput again on the test messages with no label
 (ordinary chat and harmless look-alikes, which the judge sees less often); the share of
 messages the cascade's judge rescores (all messages, and those with no label); the runner on a
-crude scam or spam wave (200 messages sent 10 times each) with and without the judge cache
-(`pipeline/stages/model.py`; the other figures run without it, since they score the same
-messages more than once); and, when
+crude scam or spam wave (200 messages sent 10 times each) with and without the message cache
+(`pipeline/scoring.py`, `pipeline/stages/model.py`; the other figures run without it, since they
+score the same messages more than once); and, when
 `models/.cache/teacher.int8.onnx` exists, the int8 MiniLM-L6 teacher's per-message latency for
 comparison. Prints the figures and writes them as JSON. `--no-judge` runs the first stage alone.
 The messages are the held-out test split, mostly risky text: a harsher mix than real chat.
@@ -177,13 +177,13 @@ async def runner_figures(
     judge: bool = True,
     providers: Providers = None,
     *,
-    judge_cache: int | None = 0,
+    message_cache: int | None = 0,
     single: int = 1000,
 ) -> dict[str, Any]:
     """Async runner: latency one at a time (the first `single` messages), then throughput with
-    everything in flight. No judge cache unless `judge_cache` says so: these messages are
-    distinct, and the one-at-a-time pass would otherwise leave the judge's results behind for
-    the second."""
+    everything in flight. No message cache unless `message_cache` says so: these messages are
+    distinct, and the one-at-a-time pass would otherwise leave its results behind for the
+    second."""
     runner = ModerationRunner(
         RunnerConfig(
             artifacts_dir=artifacts,
@@ -191,7 +191,7 @@ async def runner_figures(
             max_queue=len(texts) + 1,
             judge=judge,
             providers=providers,
-            judge_cache=judge_cache,
+            message_cache=message_cache,
         )
     )
     await runner.start()
@@ -329,9 +329,9 @@ def run(
     threads = os.cpu_count() or 1
     cold = footprint(artifacts, texts[:2000], threads, judge, providers)
     model = OnnxModel(ModelArtifacts(artifacts), providers, cascade=judge)
-    # No judge cache: the passes below score the same messages again and again.
+    # No message cache: the passes below score the same messages again and again.
     runner = ModerationRunner(
-        RunnerConfig(artifacts_dir=artifacts, judge=judge, providers=providers, judge_cache=0)
+        RunnerConfig(artifacts_dir=artifacts, judge=judge, providers=providers, message_cache=0)
     )
     single = single_latency(runner, texts[:3000])
     longs = {str(n): long_latency(runner, model, texts, n) for n in (500, 2000)}
@@ -343,9 +343,11 @@ def run(
     wave = wave_messages(texts)
     waves = {
         name: asyncio.run(
-            runner_figures(artifacts, wave, threads, judge, providers, judge_cache=cache, single=0)
+            runner_figures(
+                artifacts, wave, threads, judge, providers, message_cache=cache, single=0
+            )
         )["concurrent_msgs_per_s"]
-        for name, cache in (("judge_cache", None), ("no_judge_cache", 0))
+        for name, cache in (("message_cache", None), ("no_message_cache", 0))
     }
     minilm = minilm_file(artifacts)
     teacher = teacher_latency(texts[:500], model, minilm)
@@ -373,7 +375,7 @@ def run(
         "runner_concurrent_msgs_per_s": async_figures["concurrent_msgs_per_s"],
         "runner_concurrent_msgs_per_s_unlabelled": ordinary["concurrent_msgs_per_s"],
         # A crude scam/spam wave: WAVE_DISTINCT test messages, each sent WAVE_REPEATS times,
-        # shuffled; with the judge's results remembered (as shipped) and without.
+        # shuffled; with the message cache (as shipped) and without.
         "runner_wave_msgs_per_s": waves,
         "runner_busy_cores": async_figures["busy_cores"],
         "runner_cpu_us_per_msg": async_figures["cpu_us_per_msg"],

@@ -62,9 +62,10 @@ class RunnerConfig:
     max_queue: int = 1024
     providers: tuple[str, ...] | None = None
     judge: bool = True  # run the cascade's judge when the artifacts ship one
-    # Routed messages whose judge results each worker remembers (None: the model stage's
-    # `JUDGE_CACHE`; 0: none, as the benchmark's figures on distinct messages use).
-    judge_cache: int | None = None
+    # Distinct messages whose preprocessing, n-gram and judge results are remembered (each is a
+    # function of the message alone; None: `MESSAGE_CACHE`; 0: none, as the benchmark's figures
+    # on distinct messages use).
+    message_cache: int | None = None
 
 
 @dataclass(slots=True)
@@ -88,7 +89,7 @@ class ModerationRunner:
             tuple(self._policy.labels),
             config.providers,
             judge=config.judge,
-            judge_cache=config.judge_cache,
+            cache=config.message_cache,
         )
         self._executor: ThreadPoolExecutor | None = None
         self._queue: asyncio.Queue[_Job] | None = None

@@ -6,13 +6,15 @@ model cannot run, the batch is scored by the rules alone and marked degraded.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from pipeline.stages.model import ModelArtifacts, ModelError, OnnxModel
+from pipeline.stages.model import MESSAGE_CACHE, ModelArtifacts, ModelError, OnnxModel
 from pipeline.stages.normalize import normalize
 from pipeline.stages.rules import RuleHit, combine, match_rules, model_input
 
@@ -33,6 +35,19 @@ class Scored:
     degraded: bool
 
 
+class _Prepared(NamedTuple):
+    normalized: str
+    hits: tuple[RuleHit, ...]
+    model_input: str
+
+
+def _prepare(text: str) -> _Prepared:
+    """What the rules and the model read of a message: a function of its text alone."""
+    normalized = normalize(text)
+    hits = match_rules(normalized)
+    return _Prepared(normalized, hits, model_input(normalized, hits))
+
+
 class Scorer:
     """Scores batches in whichever thread calls it, loading a model per thread on first use."""
 
@@ -43,11 +58,18 @@ class Scorer:
         providers: Sequence[str] | None,
         *,
         judge: bool = True,
-        judge_cache: int | None = None,
+        cache: int | None = None,
     ) -> None:
+        """`cache`: how many distinct messages each stage that depends on a message alone
+        remembers (normalizing and rules here, the judge and the lexical half per thread in the
+        model stage); `MESSAGE_CACHE` when None, 0 for none."""
         self._artifacts = artifacts
         self._judge = judge
-        self._judge_cache = judge_cache
+        self._cache = cache
+        size = MESSAGE_CACHE if cache is None else max(0, cache)
+        self._prepare: Callable[[str], _Prepared] = (
+            functools.lru_cache(maxsize=size)(_prepare) if size else _prepare
+        )
         self._labels = tuple(labels)
         self._providers = providers
         self._local = threading.local()
@@ -68,7 +90,7 @@ class Scorer:
                 self._artifacts,
                 self._providers,
                 cascade=self._judge,
-                judge_cache=self._judge_cache,
+                cache=self._cache,
             )
             with self._lock:
                 if not self._loaded:
@@ -80,16 +102,15 @@ class Scorer:
 
     def score(self, texts: Sequence[str]) -> list[Scored]:
         """Score a batch; falls back to the rules with a logged alarm if the model fails."""
-        normalized = [normalize(text) for text in texts]
-        hits = [match_rules(text) for text in normalized]
+        prepared = [self._prepare(text) for text in texts]
+        normalized = [p.normalized for p in prepared]
+        hits = [p.hits for p in prepared]
         started = time.perf_counter()
         probs: list[dict[str, float]] | None = None
         if not self.model_failed:
             try:
                 model = self.load()
-                rows = model.predict(
-                    [model_input(t, h) for t, h in zip(normalized, hits, strict=True)]
-                )
+                rows = model.predict([p.model_input for p in prepared])
                 probs = [dict(zip(model.labels, map(float, row), strict=True)) for row in rows]
             except ModelError:
                 self.model_failed = True

@@ -16,8 +16,9 @@ judge (the fine-tuned MiniLM teacher, int8), and gets `(1 - weight) * first + we
 Confident messages (most chat) never reach the judge. One judge session is shared by all
 threads (onnxruntime runs concurrent calls on one session), each call on one thread. The judge
 scores each routed message alone, so its result depends on the message's token ids only: each
-thread's model remembers it for its last `JUDGE_CACHE` routed messages, and the same text sent
-again (a scam or spam wave) skips the judge with the same result.
+thread's model remembers it for its last `MESSAGE_CACHE` routed messages, and the same text sent
+again (a scam or spam wave) skips the judge with the same result. The lexical half's
+probabilities are remembered the same way, by the text it reads (they depend on it alone).
 
 The networks read `max_length` tokens. A longer message is scored as its head (its first
 `max_length` tokens, what a truncating tokenizer gives) and as short overlapping windows of all
@@ -53,7 +54,7 @@ from pipeline.stages.int8 import WireError, signed_kernel_is_exact, signed_weigh
 from pipeline.stages.lexical import LexicalLoadError, LexicalModel
 
 __all__ = [
-    "JUDGE_CACHE",
+    "MESSAGE_CACHE",
     "PROVIDER_CHOICES",
     "Cascade",
     "ModelArtifacts",
@@ -358,11 +359,11 @@ class OnnxModel:
         *,
         lexical: bool = True,
         cascade: bool = True,
-        judge_cache: int | None = None,
+        cache: int | None = None,
     ) -> None:
         """`lexical=False` runs the student alone, `cascade=False` skips the judge (both for
-        measurements); `judge_cache` is how many routed messages' judge results to remember
-        (`JUDGE_CACHE` when None; 0 for none)."""
+        measurements); `cache` is how many messages' judge and lexical results to remember
+        (`MESSAGE_CACHE` when None; 0 for none)."""
         try:
             meta = json.loads(artifacts.labels.read_text(encoding="utf-8"))
             self.labels: tuple[str, ...] = tuple(meta["labels"])
@@ -384,7 +385,9 @@ class OnnxModel:
             self.window_floor = WINDOW_FLOOR
             # The judge's probabilities of recent routed messages, by token ids (see `_judged`).
             self._judge_cache: OrderedDict[tuple[int, ...], npt.NDArray[np.float32]] = OrderedDict()
-            self.judge_cache_size = JUDGE_CACHE if judge_cache is None else max(0, judge_cache)
+            # ...and the lexical half's, by the text it reads (see `_lexical_probs`).
+            self._lexical_cache: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+            self.cache_size = MESSAGE_CACHE if cache is None else max(0, cache)
             self.judge_calls = 0  # judge sessions run, for measurements
             self._session = _session(artifacts.model, providers)
         except _LOAD_ERRORS as exc:
@@ -448,7 +451,7 @@ class OnnxModel:
         probs = _sigmoid(self._logits(self._session, rows))
         if self._lexical is not None:
             weight = self.lexical_weight
-            probs = ((1.0 - weight) * probs + weight * self._lexical.predict(texts)).astype(
+            probs = ((1.0 - weight) * probs + weight * self._lexical_probs(texts)).astype(
                 np.float32
             )
         if self.cascade is not None and self._judge is not None:
@@ -480,6 +483,25 @@ class OnnxModel:
                 probs[routed] = (1.0 - weight) * probs[routed] + weight * judged
         return probs
 
+    def _lexical_probs(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """The lexical half's probabilities, those of the last `cache_size` texts remembered
+        (each row depends on its own text only, so a batch of misses gives the same rows)."""
+        assert self._lexical is not None
+        if not self.cache_size:
+            return self._lexical.predict(texts)
+        cache = self._lexical_cache
+        missing = list(dict.fromkeys(text for text in texts if text not in cache))
+        if missing:
+            for text, row in zip(missing, self._lexical.predict(missing), strict=True):
+                cache[text] = row.copy()
+        rows = []
+        for text in texts:
+            cache.move_to_end(text)
+            rows.append(cache[text])
+        while len(cache) > self.cache_size:
+            cache.popitem(last=False)
+        return np.vstack(rows)
+
     def _judge_logits(self, rows: Sequence[Sequence[int]]) -> npt.NDArray[np.float32]:
         assert self._judge is not None
         self.judge_calls += 1
@@ -487,9 +509,9 @@ class OnnxModel:
 
     def _judged(self, ids: Sequence[int]) -> npt.NDArray[np.float32]:
         """The judge's probabilities for one message, remembered for the last
-        `judge_cache_size` messages: it scores each message alone, so the same token ids always
-        get the same result, and a wave of one scam sent to many people costs the judge once."""
-        if not self.judge_cache_size:
+        `cache_size` messages: it scores each message alone, so the same token ids always get the
+        same result, and a wave of one scam sent to many people costs the judge once."""
+        if not self.cache_size:
             return self._judge_logits([ids])
         key = tuple(ids)
         cached = self._judge_cache.get(key)
@@ -498,7 +520,7 @@ class OnnxModel:
             return cached
         judged = self._judge_logits([ids])
         self._judge_cache[key] = judged
-        if len(self._judge_cache) > self.judge_cache_size:
+        if len(self._judge_cache) > self.cache_size:
             self._judge_cache.popitem(last=False)
         return judged
 
@@ -551,9 +573,9 @@ def _sigmoid(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 
 
 _SLICE = 16
-# Routed messages whose judge probabilities one model (one worker thread) remembers: about 0.4 KB
-# each (the ids and four probabilities).
-JUDGE_CACHE = 1024
+# Messages whose judge and lexical probabilities one model (one worker thread) remembers: about
+# 0.4 KB each per cache (the ids or text, and four probabilities).
+MESSAGE_CACHE = 1024
 
 
 def _pad(rows: Sequence[Sequence[int]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
