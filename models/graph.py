@@ -29,7 +29,6 @@ slices of 16, within noise (model card, History, "Streamlined graphs").
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -356,7 +355,7 @@ def _sort(model: onnx.ModelProto) -> None:
     """Order the nodes so that each comes after what it reads (ONNX requires it)."""
     graph = model.graph
     ready = {value.name for value in graph.input} | {t.name for t in graph.initializer} | {""}
-    pending: Iterable[onnx.NodeProto] = list(graph.node)
+    pending: list[onnx.NodeProto] = list(graph.node)
     ordered: list[onnx.NodeProto] = []
     while pending:
         waiting = []
@@ -366,7 +365,7 @@ def _sort(model: onnx.ModelProto) -> None:
                 ready.update(node.output)
             else:
                 waiting.append(node)
-        if len(waiting) == len(list(pending)):
+        if len(waiting) == len(pending):
             raise GraphRewriteError("the rewritten graph has a cycle or an unknown input")
         pending = waiting
     del graph.node[:]
