@@ -22,7 +22,7 @@ Three rewrites, none of which changes a single output bit:
 `streamline()` rewrites a file in place and checks itself: the rewritten model must give
 exactly the original's outputs on padded batches of several shapes, else the file is left as it
 was and `GraphRewriteError` is raised. Measured on the shipped judge (one message per call, as
-the runtime runs it; AMD EPYC, 2 cores, 2026-12-07): about 10% faster per call; the student in
+the runtime runs it; AMD EPYC, 2 cores, 2026-12-07): 6-9% faster per call; the student in
 slices of 16, within noise (model card, History, "Streamlined graphs").
 """
 
