@@ -181,6 +181,7 @@ async def _model(app: web.Application) -> AsyncIterator[None]:
         max_queue=s.moderation_max_queue,
         judge=s.moderation_judge,
         providers=PROVIDER_CHOICES[s.moderation_providers],
+        message_cache=s.moderation_message_cache,
     )
     store = context_store(hub.redis)
     runner = ModerationRunner(config, store)

@@ -223,3 +223,20 @@ async def test_judge_setting_reaches_the_model_stage(artifacts: Path, judge: boo
         assert verdict.action is not Action.ALLOW
     finally:
         await runner.close()
+
+
+@pytest.mark.parametrize("size", [0, 7])
+async def test_message_cache_setting_reaches_every_stage(artifacts: Path, size: int) -> None:
+    """`RunnerConfig.message_cache` (HUB_MODERATION_MESSAGE_CACHE) sizes the scorer's cache and
+    each worker model's."""
+    runner = ModerationRunner(RunnerConfig(artifacts_dir=artifacts, message_cache=size))
+    await runner.start()
+    try:
+        model = await asyncio.to_thread(runner._scorer.load)
+        assert model.cache_size == size
+        assert hasattr(runner._scorer._prepare, "cache_info") == (size > 0)
+        first = await runner.moderate("send me the verification code you just got")
+        again = await runner.moderate("send me the verification code you just got")
+        assert (first.action, first.reasons) == (again.action, again.reasons)
+    finally:
+        await runner.close()
