@@ -108,7 +108,7 @@ def routed_share(artifacts: Path, providers: Providers = None) -> dict[str, floa
     rows = _rows()
     texts = [model_text(text) for text, _ in rows]
     probs = np.concatenate([first.predict(texts[i : i + 64]) for i in range(0, len(texts), 64)])
-    routed = cascade.route(probs)
+    routed = cascade.route(probs, first.head_lengths(texts))
     fine = np.array([not labelled for _, labelled in rows])
     return {
         "all": float(routed.mean()),

@@ -279,7 +279,14 @@ def _cascade(cascade: dict[str, Any] | None, meta: dict[str, Any]) -> str:
     report = meta.get("export", {}).get("cascade", {})
     val = report.get("val_routed_share")
     return (
-        f"band [{band['low']}, {band['high']}), judge weight {band['weight']}; it rescores "
+        f"band [{band['low']}, {band['high']}), judge weight {band['weight']}"
+        + (
+            f", and every message of at most {band['short']} tokens with some label at or above "
+            f"{band['low']} (since 1.4.4)"
+            if band.get("short")
+            else ""
+        )
+        + "; it rescores "
         f"{100 * cascade['test_routed_share']:.1f}% of the test messages"
         + (f" and {100 * val:.1f}% of validation's" if val is not None else "")
         + (

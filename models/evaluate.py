@@ -51,6 +51,14 @@ def model_probs(model: OnnxModel, rows: Sequence[Example], size: int = 64) -> np
     return np.concatenate(parts) if parts else np.zeros((0, len(LABELS)))
 
 
+def routed_share(model: OnnxModel, first: np.ndarray, rows: Sequence[Example]) -> float:
+    """Share of `rows` the cascade sends to the judge, given their first-stage probabilities."""
+    if model.cascade is None:
+        return 0.0
+    lengths = model.head_lengths([model_text(r.text) for r in rows])
+    return float(model.cascade.route(first, lengths).mean())
+
+
 def pipeline_probs(scorer: Scorer, rows: Sequence[Example], size: int = 64) -> np.ndarray:
     """Scores after rule floors (no conversation context)."""
     out = []
@@ -260,7 +268,7 @@ def evaluate(artifacts: Path, data_dir: Path) -> dict[str, Any]:
         "baseline_thresholds": base_th,
         "cascade": {
             "band": dataclasses.asdict(model.cascade) if model.cascade else None,
-            "test_routed_share": float(model.cascade.route(first).mean()) if model.cascade else 0.0,
+            "test_routed_share": routed_share(model, first, test),
         },
         "rows": {"train": len(train), "val": len(val), "test": len(test)},
         "intervals": target_intervals(test, shipped, thresholds, base_test, base_th),

@@ -10,9 +10,10 @@ When the artifacts ship `lexical.npz` (`labels.json` gives its `lexical_weight`)
 probabilities are `(1 - w) * student + w * lexical` (see `lexical.py`); the lexical weights are
 read-only and shared by every thread.
 
-When the artifacts ship `judge.onnx` (`labels.json` gives `cascade`: `low`, `high`, `weight`),
-a message whose first-stage probability for any label lies in `[low, high)` is rescored by the
-judge (the fine-tuned MiniLM teacher, int8), and gets `(1 - weight) * first + weight * judge`.
+When the artifacts ship `judge.onnx` (`labels.json` gives `cascade`: `low`, `high`, `weight`,
+optionally `short`), a message whose first-stage probability for any label lies in `[low, high)`
+is rescored by the judge (the fine-tuned MiniLM, int8), and gets `(1 - weight) * first + weight *
+judge`; so is a message of at most `short` tokens with any label at or above `low` (`Cascade`).
 Confident messages (most chat) never reach the judge. One judge session is shared by all
 threads (onnxruntime runs concurrent calls on one session), each call on one thread. The judge
 scores each routed message alone, so its result depends on the message's token ids only: each
@@ -135,25 +136,45 @@ class ModelArtifacts:
 
 @dataclass(frozen=True, slots=True)
 class Cascade:
-    """Which messages the judge rescores, and how much its opinion weighs."""
+    """Which messages the judge rescores, and how much its opinion weighs.
+
+    A message goes to the judge when some label's first-stage probability lies in the unsure
+    band `[low, high)`; a short one (at most `short` tokens, markers included, [CLS] and [SEP]
+    not) also when some label is at or above `low`, however sure: a few tokens give the student
+    and the n-grams little to go on ("you're so kind": first stage 0.95, judge 0.01; model card,
+    History, "Short messages to the judge")."""
 
     low: float
     high: float
     weight: float
+    short: int = 0
 
     @classmethod
     def parse(cls, raw: object) -> Cascade:
         if not isinstance(raw, dict):
             raise ValueError(f"cascade must be an object, not {raw!r}")
-        cascade = cls(float(raw["low"]), float(raw["high"]), float(raw["weight"]))
-        if not 0.0 <= cascade.low < cascade.high or not 0.0 < cascade.weight <= 1.0:
+        short = raw.get("short", 0)
+        if isinstance(short, bool) or not isinstance(short, int):
+            raise ValueError(f"cascade short must be a whole number of tokens, not {short!r}")
+        cascade = cls(float(raw["low"]), float(raw["high"]), float(raw["weight"]), short)
+        if (
+            not 0.0 <= cascade.low < cascade.high
+            or not 0.0 < cascade.weight <= 1.0
+            or cascade.short < 0
+        ):
             raise ValueError(f"bad cascade {raw!r}")
         return cascade
 
-    def route(self, probs: npt.NDArray[np.float32]) -> npt.NDArray[np.bool_]:
-        """Rows with some label in the unsure band."""
+    def route(
+        self, probs: npt.NDArray[np.float32], lengths: npt.NDArray[np.intp] | None = None
+    ) -> npt.NDArray[np.bool_]:
+        """Rows with some label in the unsure band, and, given each row's token count
+        (`lengths`), short rows with some label at or above `low`."""
         inside = (probs >= self.low) & (probs < self.high)
-        return np.asarray(inside.any(axis=1), dtype=np.bool_)
+        routed = inside.any(axis=1)
+        if self.short and lengths is not None:
+            routed |= (np.asarray(lengths) <= self.short) & (probs >= self.low).any(axis=1)
+        return np.asarray(routed, dtype=np.bool_)
 
 
 _SHARED_LOCK = threading.Lock()
@@ -415,6 +436,13 @@ class OnnxModel:
         tokens), padded to the longest of the batch."""
         return _pad([self.windows(text)[0].ids for text in texts])
 
+    def head_lengths(self, texts: Sequence[str]) -> npt.NDArray[np.intp]:
+        """Each text's token count as `Cascade.route` reads it: its head window's, without
+        [CLS] and [SEP]."""
+        return np.fromiter(
+            (len(self.windows(text)[0].ids) - 2 for text in texts), dtype=np.intp, count=len(texts)
+        )
+
     def windows(self, text: str) -> list[Window]:
         """The windows this model scores `text` in (one unless it is longer than `max_length`)."""
         return windows(self._tokenizer, text, self.max_length, self._cls, self._sep)
@@ -455,7 +483,14 @@ class OnnxModel:
                 np.float32
             )
         if self.cascade is not None and self._judge is not None:
-            routable = self.cascade.route(probs)
+            # Short messages route by their length too; other windows of long messages never
+            # are short.
+            lengths = (
+                np.fromiter((len(r) - 2 for r in rows), dtype=np.intp, count=len(rows))
+                if owners is None
+                else None
+            )
+            routable = self.cascade.route(probs, lengths)
             if owners is not None:
                 routable &= probs.max(axis=1) >= self._judge_reach()
             routed = np.flatnonzero(routable)
