@@ -52,6 +52,10 @@ CASCADE_WEIGHTS = (0.5, 0.75, 1.0)
 # it (118 of 7,756 at six tokens or fewer; no change at 0.5, 0.75 or 1): set from the standing
 # list's short remarks to "you" (model card, History, "Short messages to the judge").
 CASCADE_SHORT = 6
+# ...for these labels only, or for all when None (`Cascade.short_labels`; "harassment" alone
+# was tried: it kept four short scam phrases 1.4.4 lets through, but held one friendly remark
+# more, and missed the bar set before its run; card, History).
+CASCADE_SHORT_LABELS: tuple[str, ...] | None = None
 # At most this share of validation's messages may go to the judge. Validation is mostly risky
 # or risky-looking text; ordinary chat is routed far less (the benchmark measures it). A speed
 # budget: with 0.3 (27% of validation routed) the runner managed 1,829 msgs/s on the benchmark's
@@ -441,11 +445,8 @@ def apply_cascade(
 ) -> np.ndarray:
     """What the runtime computes, on precomputed scores (routing by the runtime's own
     `Cascade.route`; `lengths`: each row's tokens without [CLS] and [SEP])."""
-    routed = Cascade(**cascade).route(first, lengths)
-    out = first.copy()
-    w = cascade["weight"]
-    out[routed] = (1.0 - w) * first[routed] + w * judged[routed]
-    return out
+    band = Cascade.parse(cascade, LABELS)
+    return band.blend(first, judged, band.cells(first, lengths))
 
 
 def choose_cascade(
@@ -465,11 +466,14 @@ def choose_cascade(
     best: tuple[float, float, dict[str, Any]] | None = None
     for low in CASCADE_LOWS:
         for high in CASCADE_HIGHS:
-            routed = float(Cascade(low, high, 1.0, short).route(first, lengths).mean())
+            cascade: dict[str, Any] = {"low": low, "high": high, "weight": 1.0, "short": short}
+            if short and CASCADE_SHORT_LABELS is not None:
+                cascade["short_labels"] = list(CASCADE_SHORT_LABELS)
+            routed = float(Cascade.parse(cascade, LABELS).route(first, lengths).mean())
             if routed > max_routed:
                 continue
             for weight in CASCADE_WEIGHTS:
-                cascade = {"low": low, "high": high, "weight": weight, "short": short}
+                cascade = {**cascade, "weight": weight}
                 final = apply_cascade(first, judged, cascade, lengths)
                 f1 = macro_f1(truth, final, tune_thresholds(truth, final, hard))
                 if best is None or (f1, -routed) > (best[0], -best[1]):

@@ -11,9 +11,10 @@ probabilities are `(1 - w) * student + w * lexical` (see `lexical.py`); the lexi
 read-only and shared by every thread.
 
 When the artifacts ship `judge.onnx` (`labels.json` gives `cascade`: `low`, `high`, `weight`,
-optionally `short`), a message whose first-stage probability for any label lies in `[low, high)`
-is rescored by the judge (the fine-tuned MiniLM, int8), and gets `(1 - weight) * first + weight *
-judge`; so is a message of at most `short` tokens with any label at or above `low` (`Cascade`).
+optionally `short` and `short_labels`), a message whose first-stage probability for any label
+lies in `[low, high)` is rescored by the judge (the fine-tuned MiniLM, int8), and gets `(1 -
+weight) * first + weight * judge`; a message of at most `short` tokens with a short label at or
+above `low` gets it for its short labels (`Cascade`).
 Confident messages (most chat) never reach the judge. One judge session is shared by all
 threads (onnxruntime runs concurrent calls on one session), each call on one thread. The judge
 scores each routed message alone, so its result depends on the message's token ids only: each
@@ -139,24 +140,34 @@ class Cascade:
     """Which messages the judge rescores, and how much its opinion weighs.
 
     A message goes to the judge when some label's first-stage probability lies in the unsure
-    band `[low, high)`; a short one (at most `short` tokens, markers included, [CLS] and [SEP]
-    not) also when some label is at or above `low`, however sure: a few tokens give the student
-    and the n-grams little to go on ("you're so kind": first stage 0.95, judge 0.01; model card,
-    History, "Short messages to the judge")."""
+    band `[low, high)`, and all its labels get the judge's blend. A short one (at most `short`
+    tokens, markers included, [CLS] and [SEP] not) also goes when one of the `short_columns`
+    labels (all labels when None) is at or above `low`, however sure, and only those labels get
+    the blend: a few tokens give the student and the n-grams little to go on ("you're so kind":
+    first stage harassment 0.95, judge 0.01), though the judge reads short scam phrasing worse
+    than the first stage ("whats the code"; model card, History, "Short messages to the judge")."""
 
     low: float
     high: float
     weight: float
     short: int = 0
+    short_columns: tuple[int, ...] | None = None
 
     @classmethod
-    def parse(cls, raw: object) -> Cascade:
+    def parse(cls, raw: object, labels: Sequence[str] = ()) -> Cascade:
+        """From `labels.json`'s `cascade`; `short_labels` (names, among `labels`) is optional."""
         if not isinstance(raw, dict):
             raise ValueError(f"cascade must be an object, not {raw!r}")
         short = raw.get("short", 0)
         if isinstance(short, bool) or not isinstance(short, int):
             raise ValueError(f"cascade short must be a whole number of tokens, not {short!r}")
-        cascade = cls(float(raw["low"]), float(raw["high"]), float(raw["weight"]), short)
+        names = raw.get("short_labels")
+        columns = None
+        if names is not None:
+            if not isinstance(names, list) or not names or not set(names) <= set(labels):
+                raise ValueError(f"cascade short_labels {names!r} are not among {list(labels)}")
+            columns = tuple(sorted({list(labels).index(name) for name in names}))
+        cascade = cls(float(raw["low"]), float(raw["high"]), float(raw["weight"]), short, columns)
         if (
             not 0.0 <= cascade.low < cascade.high
             or not 0.0 < cascade.weight <= 1.0
@@ -165,16 +176,40 @@ class Cascade:
             raise ValueError(f"bad cascade {raw!r}")
         return cascade
 
+    def cells(
+        self, probs: npt.NDArray[np.float32], lengths: npt.NDArray[np.intp] | None = None
+    ) -> npt.NDArray[np.bool_]:
+        """Which (row, label) scores get the judge's blend: every label of a row with some
+        label in the band; given each row's token count (`lengths`), the short labels of a
+        short row with one of them at or above `low`."""
+        band = np.asarray(((probs >= self.low) & (probs < self.high)).any(axis=1), dtype=np.bool_)
+        cells = np.repeat(band[:, None], probs.shape[1], axis=1)
+        if self.short and lengths is not None:
+            columns = np.zeros(probs.shape[1], dtype=np.bool_)
+            if self.short_columns is None:
+                columns[:] = True
+            else:
+                columns[list(self.short_columns)] = True
+            sure = (probs[:, columns] >= self.low).any(axis=1)
+            short = (np.asarray(lengths) <= self.short) & sure
+            cells |= short[:, None] & columns[None, :]
+        return np.asarray(cells, dtype=np.bool_)
+
     def route(
         self, probs: npt.NDArray[np.float32], lengths: npt.NDArray[np.intp] | None = None
     ) -> npt.NDArray[np.bool_]:
-        """Rows with some label in the unsure band, and, given each row's token count
-        (`lengths`), short rows with some label at or above `low`."""
-        inside = (probs >= self.low) & (probs < self.high)
-        routed = inside.any(axis=1)
-        if self.short and lengths is not None:
-            routed |= (np.asarray(lengths) <= self.short) & (probs >= self.low).any(axis=1)
-        return np.asarray(routed, dtype=np.bool_)
+        """Rows the judge scores (`cells`)."""
+        return np.asarray(self.cells(probs, lengths).any(axis=1), dtype=np.bool_)
+
+    def blend(
+        self,
+        first: npt.NDArray[np.float32],
+        judged: npt.NDArray[np.float32],
+        cells: npt.NDArray[np.bool_],
+    ) -> npt.NDArray[np.float32]:
+        """`first` with `(1 - weight) * first + weight * judged` where `cells` says."""
+        mixed = (1.0 - self.weight) * first + self.weight * judged
+        return np.where(cells, mixed, first).astype(np.float32)
 
 
 _SHARED_LOCK = threading.Lock()
@@ -396,7 +431,9 @@ class OnnxModel:
                 _shared_lexical(artifacts.lexical, self.labels) if self.lexical_weight else None
             )
             self.cascade = (
-                Cascade.parse(meta["cascade"]) if cascade and meta.get("cascade") else None
+                Cascade.parse(meta["cascade"], self.labels)
+                if cascade and meta.get("cascade")
+                else None
             )
             self._judge = (
                 _shared_judge(artifacts.judge, providers) if self.cascade is not None else None
@@ -490,7 +527,8 @@ class OnnxModel:
                 if owners is None
                 else None
             )
-            routable = self.cascade.route(probs, lengths)
+            cells = self.cascade.cells(probs, lengths)
+            routable = cells.any(axis=1)
             if owners is not None:
                 routable &= probs.max(axis=1) >= self._judge_reach()
             routed = np.flatnonzero(routable)
@@ -514,8 +552,7 @@ class OnnxModel:
                     ]
                 )
                 routed = np.array([i for g in groups for i in g], dtype=np.intp)
-                weight = self.cascade.weight
-                probs[routed] = (1.0 - weight) * probs[routed] + weight * judged
+                probs[routed] = self.cascade.blend(probs[routed], judged, cells[routed])
         return probs
 
     def _lexical_probs(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:

@@ -86,3 +86,33 @@ def test_a_long_message_is_not_routed_for_being_short(artifacts: Path) -> None:
     assert not model.cascade.route(first).any()
     model.predict([text])
     assert model.judge_calls == 0
+
+
+def test_short_labels_name_the_labels_a_short_message_is_judged_on() -> None:
+    labels = ("scam", "off_platform", "harassment", "spam")
+    raw = {"low": 0.15, "high": 0.7, "weight": 0.5, "short": 6, "short_labels": ["harassment"]}
+    cascade = Cascade.parse(raw, labels)
+    assert cascade.short_columns == (2,)
+    probs = np.array(
+        [
+            [0.95, 0.0, 0.0, 0.0],  # short, sure of a scam: the first stage decides
+            [0.95, 0.0, 0.9, 0.0],  # short, sure of both: the judge speaks to harassment only
+            [0.30, 0.0, 0.9, 0.0],  # in the band: every label, as always
+        ],
+        dtype=np.float32,
+    )
+    cells = cascade.cells(probs, np.array([3, 3, 3]))
+    assert cells.tolist() == [
+        [False, False, False, False],
+        [False, False, True, False],
+        [True, True, True, True],
+    ]
+    judged = np.zeros_like(probs)
+    assert cascade.blend(probs, judged, cells)[1].tolist() == pytest.approx([0.95, 0.0, 0.45, 0.0])
+
+
+@pytest.mark.parametrize("names", [[], ["insult"], "harassment"])
+def test_short_labels_must_be_known_labels(names: object) -> None:
+    raw = {"low": 0.15, "high": 0.7, "weight": 0.5, "short": 6, "short_labels": names}
+    with pytest.raises(ValueError, match="short_labels"):
+        Cascade.parse(raw, ("scam", "harassment"))
