@@ -281,8 +281,13 @@ def _cascade(cascade: dict[str, Any] | None, meta: dict[str, Any]) -> str:
     return (
         f"band [{band['low']}, {band['high']}), judge weight {band['weight']}"
         + (
-            f", and every message of at most {band['short']} tokens with some label at or above "
-            f"{band['low']} (since 1.4.4)"
+            f", and every message of at most {band['short']} tokens with "
+            + (
+                " or ".join(LABELS[i] for i in band["short_columns"]) + " at or above "
+                f"{band['low']}, for that label (since 1.4.5)"
+                if band.get("short_columns")
+                else f"some label at or above {band['low']} (since 1.4.4)"
+            )
             if band.get("short")
             else ""
         )

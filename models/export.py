@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 ATOL = 1e-4
 MAX_INT8_F1_DROP = 0.005
-VERSION = "1.4.4"
+VERSION = "1.4.5"
 # Weight of the lexical model in the blend, chosen by validation macro-F1 (0: student alone).
 BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
 # Cascade grid: the band [low, high) of first-stage probabilities sent to the judge, its weight.
@@ -52,10 +52,9 @@ CASCADE_WEIGHTS = (0.5, 0.75, 1.0)
 # it (118 of 7,756 at six tokens or fewer; no change at 0.5, 0.75 or 1): set from the standing
 # list's short remarks to "you" (model card, History, "Short messages to the judge").
 CASCADE_SHORT = 6
-# ...for these labels only, or for all when None (`Cascade.short_labels`; "harassment" alone
-# was tried: it kept four short scam phrases 1.4.4 lets through, but held one friendly remark
-# more, and missed the bar set before its run; card, History).
-CASCADE_SHORT_LABELS: tuple[str, ...] | None = None
+# ...for these labels only (None: all). The judge reads short scam phrasing worse than the first
+# stage ("whats the code"): since 1.4.5 harassment only (card, History, "Short messages").
+CASCADE_SHORT_LABELS: tuple[str, ...] | None = ("harassment",)
 # At most this share of validation's messages may go to the judge. Validation is mostly risky
 # or risky-looking text; ordinary chat is routed far less (the benchmark measures it). A speed
 # budget: with 0.3 (27% of validation routed) the runner managed 1,829 msgs/s on the benchmark's

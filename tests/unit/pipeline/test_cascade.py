@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.export import apply_cascade
+from models import export
+from models.export import CASCADE_SHORT, CASCADE_SHORT_LABELS, apply_cascade, choose_cascade
 from pipeline.stages.model import Cascade, ModelArtifacts, OnnxModel
 from pipeline.stages.normalize import normalize
 from pipeline.stages.rules import match_rules, model_input
@@ -116,3 +117,32 @@ def test_short_labels_must_be_known_labels(names: object) -> None:
     raw = {"low": 0.15, "high": 0.7, "weight": 0.5, "short": 6, "short_labels": names}
     with pytest.raises(ValueError, match="short_labels"):
         Cascade.parse(raw, ("scam", "harassment"))
+
+
+def test_export_picks_the_band_with_the_runtimes_short_routing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One band and weight: the grid's search is export's own business (and slow).
+    monkeypatch.setattr(export, "CASCADE_LOWS", (0.15,))
+    monkeypatch.setattr(export, "CASCADE_HIGHS", (0.7,))
+    monkeypatch.setattr(export, "CASCADE_WEIGHTS", (0.5,))
+    rng = np.random.default_rng(0)
+    truth = (rng.random((400, 4)) < 0.2).astype(np.float32)
+    # A first stage that is unsure of a fifth of the rows, and a judge that is always right.
+    first = np.where(truth > 0, 0.9, 0.05).astype(np.float32)
+    unsure = rng.random(400) < 0.2
+    first[unsure] = 0.5
+    judged = np.where(truth > 0, 0.99, 0.01).astype(np.float32)
+    lengths = rng.integers(1, 30, size=400)
+    report = choose_cascade(truth, np.zeros(400, dtype=bool), first, judged, 0.5, lengths)
+    assert report["used"]
+    cascade = report["cascade"]
+    assert cascade["short"] == CASCADE_SHORT
+    assert cascade["short_labels"] == list(CASCADE_SHORT_LABELS or ())
+    parsed = Cascade.parse(cascade, ("scam", "off_platform", "harassment", "spam"))
+    assert parsed.short_columns == (2,)
+    # Without token counts (as before 1.4.4) nothing is routed for being short.
+    assert (
+        choose_cascade(truth, np.zeros(400, dtype=bool), first, judged, 0.5)["cascade"]["short"]
+        == 0
+    )

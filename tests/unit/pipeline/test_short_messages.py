@@ -1,12 +1,13 @@
 """Short messages (a few tokens each), through the whole shipped pipeline, each scored alone.
 
-Two rounds written by hand on 2026-12-07, when 1.4.4 began sending messages of at most six
-tokens to the judge (model card, History, "Short messages to the judge"): the first before its
-run, the second after the first's scores, to judge a variant. Misses are strict xfails with the
-score: a model that fixes one, or breaks another, fails it. 1.4.3 caught four more of the risky
-ones ("whats the code", "refund the difference", "pay insurance fee first", "my agent will
-collect": its first stage was sure, the judge is not) and held three more of the everyday ones
-("you're too kind", "you are kind", "you first, then me").
+Three rounds written by hand on 2026-12-07, when the judge began reading messages of at most six
+tokens (model card, History, "Short messages to the judge" and the two entries after it): the
+first before 1.4.4's run, the second after the first's scores, the third to decide between 1.4.4
+and 1.4.5 (short messages judged on harassment only). Misses are strict xfails with the score: a
+model that fixes one, or breaks another, fails it. Against 1.4.5 (126 of 165 risky caught, 14 of
+177 everyday flagged), 1.4.3 held six more of the everyday ones (short friendly remarks to "you")
+and caught "stupid seller", which the judge lets through since 1.4.4; 1.4.4 caught five fewer
+short scam phrases ("whats the code", "customs fee required") and passed "you first, then me".
 """
 
 from pathlib import Path
@@ -72,14 +73,14 @@ RISKY_FIRST = [
     ("my # is 5551234567", "off_platform"),
     ("add me on fb", "off_platform"),
     ("send the code", "scam"),
-    _known("whats the code", "scam", reason="missed (scam 0.49)"),
+    ("whats the code", "scam"),
     ("gift card only", "scam"),
     ("pay deposit first", "scam"),
     ("send deposit now", "scam"),
     _known("click this link", "scam", reason="missed (scam 0.05)"),
     ("verify here: bit.ly/x9", "scam"),
     _known("i'll overpay", "scam", reason="missed (scam 0.07)"),
-    _known("refund the difference", "scam", reason="missed (scam 0.42)"),
+    ("refund the difference", "scam"),
     _known("my courier will pick up", "scam", reason="missed (scam 0.15)"),
     ("send the 6 digit code", "scam"),
     ("pay the shipping fee first", "scam"),
@@ -223,8 +224,8 @@ RISKY_SECOND = [
     ("i sent extra, refund it", "scam"),
     ("overpaid, send back", "scam"),
     _known("confirm at my link", "scam", reason="missed (scam 0.19)"),
-    _known("pay insurance fee first", "scam", reason="missed (scam 0.56)"),
-    _known("my agent will collect", "scam", reason="missed (scam 0.39)"),
+    ("pay insurance fee first", "scam"),
+    ("my agent will collect", "scam"),
     _known("escrow via my site", "scam", reason="missed (scam 0.18)"),
     _known("check your email for payment", "scam", reason="missed (scam 0.09)"),
     ("follow me for giveaways", "spam"),
@@ -249,7 +250,7 @@ FINE_SECOND = [
     "you're amazing",
     "you made it",
     "you win, 40 it is",
-    "you first, then me",
+    _known("you first, then me", reason="hold as scam (0.91)"),
     _known("your pick", reason="hold as harassment (0.66)"),
     "your move",
     _known("you're a gem", reason="hold as harassment (0.80)"),
@@ -281,8 +282,117 @@ FINE_SECOND = [
     "free delivery?",
 ]
 
-RISKY = RISKY_FIRST + RISKY_SECOND
-FINE = FINE_FIRST + FINE_SECOND
+# Round 3: risky, 17 of them scams.
+RISKY_THIRD = [
+    ("pay upfront please", "scam"),
+    ("deposit secures it", "scam"),
+    ("send 50 to hold it", "scam"),
+    ("tell me the verification code", "scam"),
+    _known("whats the 4 digit code", "scam", reason="missed (scam 0.67)"),
+    _known("code from google voice?", "scam", reason="missed (scam 0.02)"),
+    ("i paid double, return half", "scam"),
+    _known("shipping agent will handle", "scam", reason="missed (scam 0.20)"),
+    ("pay via my escrow link", "scam"),
+    _known("cashiers check coming", "scam", reason="missed (scam 0.03)"),
+    _known("claim payment here", "scam", reason="missed (scam 0.32)"),
+    ("customs fee required", "scam"),
+    _known("my mover picks it up", "scam", reason="missed (scam 0.14)"),
+    _known("apple cards accepted", "scam", reason="missed (scam 0.22)"),
+    ("send ebay gift cards", "scam"),
+    ("login to receive funds", "scam"),
+    _known("fill this form to get paid", "scam", reason="missed (scam 0.62)"),
+    ("you're a joke", "harassment"),
+    _known("stupid seller", "harassment", reason="missed (harassment 0.41)"),
+    ("what a dumbo", "harassment"),
+    ("you fat slob", "harassment"),
+    _known("dirty scammer bitch", "harassment", reason="missed (harassment 0.22)"),
+    ("rot in hell", "harassment"),
+    ("i'll smash your face", "harassment"),
+    ("you ugly troll", "harassment"),
+    _known("wanker", "harassment", reason="missed (harassment 0.02)"),
+    ("twat", "harassment"),
+    ("show me your body", "harassment"),
+    ("nobody likes you", "harassment"),
+    ("i'll wait outside your house", "harassment"),
+    ("brainless", "harassment"),
+    ("pay me on zelle", "off_platform"),
+    ("venmo @bobsells", "off_platform"),
+    ("cashapp $bob", "off_platform"),
+    ("my cell 415 555 0199", "off_platform"),
+    ("txt me 4155550199", "off_platform"),
+    ("whatsapp +44 7700 900123", "off_platform"),
+    ("email bob at gmail", "off_platform"),
+    ("paypal friends only", "off_platform"),
+    ("bank transfer only", "off_platform"),
+    ("eth wallet?", "off_platform"),
+    ("let's go off app", "off_platform"),
+    ("signal me", "off_platform"),
+    _known("free gift cards, dm", "spam", reason="missed (spam 0.02)"),
+    _known("promo: 80% off at my site", "spam", reason="missed (spam 0.10)"),
+    ("get paid to chat", "spam"),
+    ("hot singles near you", "spam"),
+    _known("buy likes cheap", "spam", reason="missed (spam 0.29)"),
+    ("forex mentor here", "spam"),
+]
+
+# Round 3: everyday, 20 of them friendly remarks to "you".
+FINE_THIRD = [
+    "you're a champ",
+    "you're brilliant",
+    _known("you're golden", reason="hold as harassment (0.77)"),
+    "you're legit",
+    _known("you're a saint", reason="hold as harassment (0.82)"),
+    "you're a hero",
+    "you're so nice",
+    "you're fab",
+    "you're a good one",
+    _known("you're smart", reason="hold as harassment (0.79)"),
+    "your offer?",
+    "your call mate",
+    "you decide the time",
+    "you ready?",
+    _known("you're next", reason="hold as harassment (0.96)"),
+    "you did great",
+    _known("you're spot on", reason="hold as harassment (0.59)"),
+    "you're on time",
+    "you've been great",
+    "you made a deal",
+    "pay at pickup",
+    "deposit? no",
+    "i'll pay in app now",
+    "paid in app",
+    "code? not needed",
+    "the code is on the box",
+    "my courier? no, i'll drive",
+    "refund requested in app",
+    "gift wrapped?",
+    "check the listing",
+    "click accept",
+    "link's in the listing",
+    "link in the app",
+    "still for sale?",
+    "price drop?",
+    "free to pick up",
+    "sold, sorry",
+    "on hold for you",
+    "thanks again",
+    "much appreciated",
+    "appreciate it",
+    "no problem",
+    "sorry, busy today",
+    "can't make it",
+    "rain check?",
+    "running late",
+    "i'm here",
+    "blue or black?",
+    "works perfectly",
+    "like new",
+    "barely used",
+    "tiny scratch",
+]
+
+RISKY = RISKY_FIRST + RISKY_SECOND + RISKY_THIRD
+FINE = FINE_FIRST + FINE_SECOND + FINE_THIRD
 
 
 def _text(param: object) -> str:
