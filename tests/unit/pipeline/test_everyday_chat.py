@@ -7,21 +7,12 @@ wrong are kept as strict xfails with the reason: the card's "Known limits" names
 that fixes one turns its xfail into a failure, so that the list is brought up to date.
 """
 
-from pathlib import Path
-
 import pytest
 
-from pipeline import ModerationRunner, RunnerConfig
-from pipeline.verdict import Action, Verdict
+from pipeline.verdict import Verdict
 from tests.support.everyday import RULE_ROUNDS
-
-ARTIFACTS = Path(__file__).resolve().parents[3] / "models" / "artifacts"
-
-
-def _known(*values: str, reason: str) -> object:
-    """A case the shipped model gets wrong: a strict xfail, with why."""
-    return pytest.param(*values, marks=pytest.mark.xfail(strict=True, reason=reason))
-
+from tests.support.standing import assert_delivered, assert_flagged, verdicts_alone
+from tests.support.standing import known as _known
 
 FINE = [
     "my brother works at yahoo, he can check the router settings",
@@ -733,20 +724,14 @@ RISKY = [
 
 @pytest.fixture(scope="module")
 def verdicts() -> dict[str, Verdict]:
-    runner = ModerationRunner(RunnerConfig(artifacts_dir=ARTIFACTS))
-    texts = [p.values[0] if hasattr(p, "values") else p for p in FINE]
-    texts += [p.values[0] if hasattr(p, "values") else p[0] for p in RISKY]
-    # One at a time: as a message is scored alone, whatever else is in flight (1.4.1's scores
-    # moved with the other messages of a batch; see the card's History, "Batch composition").
-    return {text: runner.score_sync([text])[0] for text in texts}
+    return verdicts_alone(FINE + RISKY)
 
 
 @pytest.mark.parametrize("text", FINE)
 def test_everyday_chat_is_delivered_without_a_warning(
     verdicts: dict[str, Verdict], text: str
 ) -> None:
-    verdict = verdicts[text]
-    assert verdict.action is Action.ALLOW, (verdict.flagged, verdict.reasons)
+    assert_delivered(verdicts[text])
 
 
 @pytest.mark.parametrize(("text", "label"), RISKY)
@@ -754,6 +739,4 @@ def test_risky_chat_is_flagged_for_its_label(
     verdicts: dict[str, Verdict], text: str, label: str
 ) -> None:
     """`label` names the label to flag, or several a|b of which any will do."""
-    verdict = verdicts[text]
-    assert set(label.split("|")) & set(verdict.flagged), (verdict.flagged, verdict.reasons)
-    assert verdict.action is not Action.ALLOW
+    assert_flagged(verdicts[text], label)

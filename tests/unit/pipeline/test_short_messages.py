@@ -10,20 +10,11 @@ and caught "stupid seller", which the judge lets through since 1.4.4; 1.4.4 caug
 short scam phrases ("whats the code", "customs fee required") and passed "you first, then me".
 """
 
-from pathlib import Path
-
 import pytest
 
-from pipeline import ModerationRunner, RunnerConfig
-from pipeline.verdict import Action, Verdict
-
-ARTIFACTS = Path(__file__).resolve().parents[3] / "models" / "artifacts"
-
-
-def _known(*values: str, reason: str) -> object:
-    """A case the shipped model gets wrong: a strict xfail, with why."""
-    return pytest.param(*values, marks=pytest.mark.xfail(strict=True, reason=reason))
-
+from pipeline.verdict import Verdict
+from tests.support.standing import assert_delivered, assert_flagged, verdicts_alone
+from tests.support.standing import known as _known
 
 # Round 1: risky, one label each.
 RISKY_FIRST = [
@@ -395,29 +386,20 @@ RISKY = RISKY_FIRST + RISKY_SECOND + RISKY_THIRD
 FINE = FINE_FIRST + FINE_SECOND + FINE_THIRD
 
 
-def _text(param: object) -> str:
-    values = param.values if hasattr(param, "values") else param
-    return values if isinstance(values, str) else str(values[0])
-
-
 @pytest.fixture(scope="module")
 def verdicts() -> dict[str, Verdict]:
-    runner = ModerationRunner(RunnerConfig(artifacts_dir=ARTIFACTS))
-    return {text: runner.score_sync([text])[0] for text in map(_text, FINE + RISKY)}
+    return verdicts_alone(FINE + RISKY)
 
 
 @pytest.mark.parametrize("text", FINE)
 def test_short_everyday_message_is_delivered_without_a_warning(
     verdicts: dict[str, Verdict], text: str
 ) -> None:
-    verdict = verdicts[text]
-    assert verdict.action is Action.ALLOW, (verdict.flagged, verdict.reasons)
+    assert_delivered(verdicts[text])
 
 
 @pytest.mark.parametrize(("text", "label"), RISKY)
 def test_short_risky_message_is_flagged_for_its_label(
     verdicts: dict[str, Verdict], text: str, label: str
 ) -> None:
-    verdict = verdicts[text]
-    assert label in verdict.flagged, (verdict.flagged, verdict.reasons)
-    assert verdict.action is not Action.ALLOW
+    assert_flagged(verdicts[text], label)
