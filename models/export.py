@@ -47,10 +47,11 @@ BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
 CASCADE_LOWS = (0.02, 0.05, 0.1, 0.15, 0.2)
 CASCADE_HIGHS = (0.5, 0.6, 0.7, 0.8, 0.9)
 CASCADE_WEIGHTS = (0.5, 0.75, 1.0)
-# Messages of at most this many tokens go to the judge whenever some label reaches the band's
-# bottom (`Cascade.short`). Not picked by validation, which holds too few short messages to rank
-# it (118 of 7,756 at six tokens or fewer; no change at 0.5, 0.75 or 1): set from the standing
-# list's short remarks to "you" (model card, History, "Short messages to the judge").
+# Messages of at most this many tokens go to the judge whenever one of `CASCADE_SHORT_LABELS`
+# reaches the band's bottom, however sure (`Cascade.short`). Not picked by validation, which
+# holds too few short messages to rank it (118 of 7,756 at six tokens or fewer; no change at 0.5,
+# 0.75 or 1): set from the standing list's short remarks to "you" (model card, History, "Short
+# messages to the judge").
 CASCADE_SHORT = 6
 # ...for these labels only (None: all). The judge reads short scam phrasing worse than the first
 # stage ("whats the code"): since 1.4.5 harassment only (card, History, "Short messages").
