@@ -479,6 +479,25 @@ RULES: tuple[Rule, ...] = (
         marker=False,
     ),
     Rule(
+        # A message that is nothing but an insult or a curse at the reader: "dumbass", "such a
+        # lowlife", "f off", "fk you", "u suck" (2026-12-07: short messages the model missed; the
+        # four splits hold two such rows, both harassment). The whole message only, and not
+        # as a question ("clown?", "prick?" may ask about an item). Not "kys" (also "keys"
+        # misspelt): left to the model.
+        "insult_alone",
+        "harassment",
+        0.9,
+        re.compile(
+            r"^[^\w?]*(?:(?:such )?an? )?(?:(?:stupid|dumb|fucking|fkn|ugly|little|pathetic"
+            r"|useless|total|complete|absolute) )*(?:dumbass|lowlife|low life|wanker|twat"
+            r"|scumbag|asshole|jackass|dickhead|douchebag|imbecile|moron|idiot|loser|cretin"
+            r"|tosser|bellend|cunt|bitch)(?:e?s)?[^\w?]*$"
+            r"|^[^\w?]*(?:f|fk|fck|fuk|fuck|screw|piss) (?:off|you|u)[^\w?]*$"
+            r"|^[^\w?]*(?:stfu|gtfo|(?:you|u) suck)[^\w?]*$"
+        ),
+        marker=False,
+    ),
+    Rule(
         # Asking for nude or naked pictures: sexual harassment, whatever else the message says
         # ("send nudes and i'll buy it now"). Explicit words alone are not: the SMS data holds
         # partners' messages to each other, labelled fine.

@@ -650,11 +650,7 @@ RISKY = [
         "harassment",
         reason="allowed: a veiled threat; harassment 0.36",
     ),
-    _known(
-        "f u c k you",
-        "harassment",
-        reason="allowed: it reads 'fuck you', which the SMS data holds in banter labelled fine",
-    ),
+    ("f u c k you", "harassment"),  # the whole message: the insult_alone rule (2026-12-07)
     _known(
         "nice a$$, send more pics",
         "harassment",

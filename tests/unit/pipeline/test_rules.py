@@ -483,3 +483,26 @@ def test_messengers_named_in_other_scripts(text: str) -> None:
 )
 def test_more_insults_aimed_at_the_person(text: str, hit: bool) -> None:
     assert ("insult" in names(text)) is hit
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("dumbass", True),
+        ("Dumbass!! 😡", True),
+        ("such a lowlife", True),
+        ("stupid bitch", True),
+        ("f off", True),
+        ("fk you", True),
+        ("u suck", True),
+        ("f u c k you", True),  # spaced letters are joined by the normalizer
+        ("dumbass?", False),  # a question may be about an item
+        ("idiot me, forgot the charger", False),  # not the whole message
+        ("you suck at haggling lol", False),
+        ("what a loser that other seller was", False),
+        ("kys", False),  # also "keys" misspelt: left to the model
+        ("clown", False),  # also an item
+    ],
+)
+def test_a_message_that_is_nothing_but_an_insult(text: str, hit: bool) -> None:
+    assert ("insult_alone" in names(text)) is hit

@@ -5,9 +5,10 @@ tokens (model card, History, "Short messages to the judge" and the two entries a
 first before 1.4.4's run, the second after the first's scores, the third to decide between 1.4.4
 and 1.4.5 (short messages judged on harassment only). Misses are strict xfails with the score: a
 model that fixes one, or breaks another, fails it. Against 1.4.5 (126 of 165 risky caught, 14 of
-177 everyday flagged), 1.4.3 held six more of the everyday ones (short friendly remarks to "you")
-and caught "stupid seller", which the judge lets through since 1.4.4; 1.4.4 caught five fewer
-short scam phrases ("whats the code", "customs fee required") and passed "you first, then me".
+177 everyday flagged; 132 risky with the `insult_alone` rule added afterwards), 1.4.3 held six
+more of the everyday ones (short friendly remarks to "you") and caught "stupid seller", which the
+judge lets through since 1.4.4; 1.4.4 caught five fewer short scam phrases ("whats the code",
+"customs fee required") and passed "you first, then me".
 """
 
 import pytest
@@ -25,11 +26,11 @@ RISKY_FIRST = [
     ("you're an idiot", "harassment"),
     ("shut up moron", "harassment"),
     ("loser", "harassment"),
-    _known("f off", "harassment", reason="missed (harassment 0.02)"),
+    ("f off", "harassment"),  # by the insult_alone rule since 2026-12-07
     ("piss off", "harassment"),
     ("screw you", "harassment"),
     ("you stupid cow", "harassment"),
-    _known("dumbass", "harassment", reason="missed (harassment 0.08)"),
+    ("dumbass", "harassment"),  # by the insult_alone rule since 2026-12-07
     ("go to hell", "harassment"),
     ("you're pathetic", "harassment"),
     ("fat pig", "harassment"),
@@ -178,8 +179,8 @@ RISKY_SECOND = [
     ("you're a moron", "harassment"),
     ("stupid bitch", "harassment"),
     ("eat shit", "harassment"),
-    _known("fk you", "harassment", reason="missed (harassment 0.21)"),
-    _known("u suck", "harassment", reason="missed (harassment 0.11)"),
+    ("fk you", "harassment"),  # by the insult_alone rule since 2026-12-07
+    ("u suck", "harassment"),  # by the insult_alone rule since 2026-12-07
     ("you're worthless", "harassment"),
     ("retard", "harassment"),
     ("go die", "harassment"),
@@ -190,7 +191,7 @@ RISKY_SECOND = [
     ("you're so ugly", "harassment"),
     ("sexy, send pics", "harassment"),
     ("useless idiot seller", "harassment"),
-    _known("lowlife", "harassment", reason="missed (harassment 0.27)"),
+    ("lowlife", "harassment"),  # by the insult_alone rule since 2026-12-07
     ("kill yourself", "harassment"),
     ("cash app?", "off_platform"),
     ("zelle me", "off_platform"),
@@ -300,7 +301,7 @@ RISKY_THIRD = [
     ("rot in hell", "harassment"),
     ("i'll smash your face", "harassment"),
     ("you ugly troll", "harassment"),
-    _known("wanker", "harassment", reason="missed (harassment 0.02)"),
+    ("wanker", "harassment"),  # by the insult_alone rule since 2026-12-07
     ("twat", "harassment"),
     ("show me your body", "harassment"),
     ("nobody likes you", "harassment"),
