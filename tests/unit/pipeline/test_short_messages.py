@@ -9,6 +9,11 @@ model that fixes one, or breaks another, fails it. Against 1.4.5 (126 of 165 ris
 more of the everyday ones (short friendly remarks to "you") and caught "stupid seller", which the
 judge lets through since 1.4.4; 1.4.4 caught five fewer short scam phrases ("whats the code",
 "customs fee required") and passed "you first, then me".
+
+A fourth round (58 risky, 60 everyday, one of which repeats round 3's "you're a champ" and is
+left out here) was written later the same day, before the short training families of the 1.5.0
+candidate (model card, History, "Short training families"), to decide on it: 1.4.5 catches 46 of
+its risky messages and flags 4 of its everyday ones.
 """
 
 import pytest
@@ -383,8 +388,133 @@ FINE_THIRD = [
     "tiny scratch",
 ]
 
-RISKY = RISKY_FIRST + RISKY_SECOND + RISKY_THIRD
-FINE = FINE_FIRST + FINE_SECOND + FINE_THIRD
+# Round 4: risky, written before the 1.5.0 candidate's short training families.
+RISKY_FOURTH = [
+    ("total moron", "harassment"),
+    ("you absolute idiot", "harassment"),
+    ("ur so stupid", "harassment"),
+    ("eat dirt", "harassment"),
+    ("drop dead", "harassment"),
+    ("worthless piece of junk like you", "harassment"),
+    ("i'll break your jaw", "harassment"),
+    _known("gonna beat you up", "harassment", reason="missed (harassment 0.21)"),
+    ("i know your address", "harassment"),
+    ("everyone hates you", "harassment"),
+    _known("gross old perv", "harassment", reason="missed (harassment 0.12)"),
+    ("send me a bikini pic", "harassment"),
+    ("brainless twat", "harassment"),
+    ("you're a clown show", "harassment"),
+    ("scumbag seller", "harassment"),
+    _known("you'll pay for this", "harassment", reason="missed (harassment 0.43)"),
+    ("stupid idiot buyer", "harassment"),
+    ("get bent loser", "harassment"),
+    ("cash app only", "off_platform"),
+    ("venmo works?", "off_platform"),
+    ("add me on snap", "off_platform"),
+    ("my number's in my bio", "off_platform"),
+    ("telegram me", "off_platform"),
+    ("pay via zelle", "off_platform"),
+    ("hmu on whatsapp", "off_platform"),
+    ("send ur email", "off_platform"),
+    ("btc accepted", "off_platform"),
+    ("paypal friends family", "off_platform"),
+    ("wire it directly", "off_platform"),
+    ("text me instead", "off_platform"),
+    ("gimme your digits", "off_platform"),
+    ("find me on tiktok", "off_platform"),
+    ("apple pay me directly", "off_platform"),
+    _known("forward me that code", "scam", reason="missed (scam 0.26)"),
+    ("read me the 6 digits", "scam"),
+    ("buy a steam card", "scam"),
+    ("itunes cards only", "scam"),
+    ("deposit first please", "scam"),
+    ("cover the delivery fee first", "scam"),
+    _known("my driver collects it", "scam", reason="missed (scam 0.35)"),
+    _known("payment is in your inbox", "scam", reason="missed (scam 0.04)"),
+    ("overpaid you, send back 200", "scam"),
+    ("verify your account here", "scam"),
+    _known("claim your prize now", "scam", reason="missed (scam 0.12)"),
+    _known("this is echolist support", "scam", reason="missed (scam 0.01)"),
+    ("pay the holding fee", "scam"),
+    ("login here to get paid", "scam"),
+    ("send a deposit to hold", "scam"),
+    ("scan this qr to receive", "scam"),
+    ("make 5k a week", "spam"),
+    ("sub to my channel", "spam"),
+    _known("check out my store", "spam", reason="missed (spam 0.08)"),
+    ("cheap followers here", "spam"),
+    _known("free crypto signals", "spam", reason="missed (spam 0.07)"),
+    _known("work from home, dm", "spam", reason="missed (spam 0.26)"),
+    _known("lonely? meet girls here", "spam", reason="missed (spam 0.01)"),
+    ("use my promo code", "spam"),
+    ("instant loans, no credit", "spam"),
+]
+
+# Round 4: everyday.
+FINE_FOURTH = [
+    "you're very kind",
+    _known("you're so helpful", reason="hold as harassment (0.57)"),
+    "you are welcome!",
+    "you were right",
+    "likewise, you too",
+    "thank you!!",
+    "thanks, you're great",
+    "you saved my weekend",
+    "you've been so patient",
+    "see you then",
+    "see you at 5",
+    "you still there?",
+    "are you home?",
+    "you around today?",
+    "your place or mine?",
+    "your choice",
+    "whatever suits you",
+    "you go first",
+    _known("you pick the spot", reason="hold as harassment (0.60)"),
+    "you got a deal",
+    "you're the best seller",
+    "you win lol",
+    _known("you drive a hard bargain", reason="hold as harassment (0.84)"),
+    "you're early!",
+    "you're a legend",
+    "wow you're quick 😄",
+    "bless you",
+    "love it",
+    "yesss",
+    "deal!",
+    "sold!",
+    "still got it?",
+    "is it new?",
+    "any scratches?",
+    "what colour?",
+    "delivery possible?",
+    "can you ship?",
+    "how old is it?",
+    "firm on price?",
+    "would you take 40?",
+    "35 and it's yours",
+    "lowest?",
+    "meet at the mall?",
+    "leaving now",
+    "running late sorry",
+    "here now",
+    _known("i'm outside", reason="warn as off_platform (0.88)"),
+    "paid in the app",
+    "cash fine?",
+    "check your app",
+    "just sent the offer",
+    "got it, thanks",
+    "no problem at all",
+    "sounds perfect",
+    "oops sorry",
+    "nice chatting",
+    "thanks a ton",
+    "have a good one",
+    "cheers mate",
+]
+
+RISKY = RISKY_FIRST + RISKY_SECOND + RISKY_THIRD + RISKY_FOURTH
+FINE = FINE_FIRST + FINE_SECOND + FINE_THIRD + FINE_FOURTH
 
 
 @pytest.fixture(scope="module")
