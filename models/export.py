@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 ATOL = 1e-4
 MAX_INT8_F1_DROP = 0.005
-VERSION = "1.4.5"
+VERSION = "1.5.0"
 # Weight of the lexical model in the blend, chosen by validation macro-F1 (0: student alone).
 BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
 # Cascade grid: the band [low, high) of first-stage probabilities sent to the judge, its weight.

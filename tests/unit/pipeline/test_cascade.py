@@ -64,8 +64,9 @@ def test_the_shipped_model_asks_the_judge_about_a_short_message_it_is_sure_of(
     model = OnnxModel(ModelArtifacts(artifacts), cache=0)
     assert model.cascade is not None
     assert model.cascade.short > 0
-    text = _input("you're so kind")
-    assert model.head_lengths([text]).tolist() == [5]
+    # 1.5.0's first stage holds "you're smart" as harassment (0.87); the judge does not.
+    text = _input("you're smart")
+    assert model.head_lengths([text]).tolist() == [4]
     first = OnnxModel(ModelArtifacts(artifacts), cascade=False).predict([text])
     assert first.max() >= model.cascade.high  # sure of itself: outside the band
     harassment = model.labels.index("harassment")

@@ -14,6 +14,8 @@ from tests.support.everyday import RULE_ROUNDS
 from tests.support.standing import assert_delivered, assert_flagged, verdicts_alone
 from tests.support.standing import known as _known
 
+_SKIP_SHIPPING = "I'll take it if we skip the app's shipping and meet instead"
+
 FINE = [
     "my brother works at yahoo, he can check the router settings",
     "the imei is 356938035643809, check it's clean",
@@ -28,7 +30,7 @@ FINE = [
     "what's the model number?",
     "the model number is A1234",
     "serial number is on the bottom, C02XK1JHJG5H",
-    "my order confirmation code is 483920",
+    _known("my order confirmation code is 483920", reason="1.5.0: hold as scam (0.78)"),
     "does it come with the original box?",
     "lol that's a steal",
     "that's a ripoff, 20 max",
@@ -85,7 +87,10 @@ FINE = [
     "I sent an offer for 45",
     "accepted! thanks",
     "can you lower it to 30? I'm a student",
-    "instagram has a better photo of it, but I'll post it here",
+    _known(
+        "instagram has a better photo of it, but I'll post it here",
+        reason="1.5.0: warn as off_platform (0.67)",
+    ),
     "my email to the app support bounced, do you know how to reach them?",
     "are you the original owner?",
     "do you have the charger for it?",
@@ -103,7 +108,10 @@ FINE = [
     "ainda está disponível? pago no app",
     "here's the listing link: echolist.com/item/123",
     "the buyshield code is 4471, I'll give it to you at pickup",
-    "can you give me the release code when you hand it over?",
+    _known(
+        "can you give me the release code when you hand it over?",
+        reason="1.5.0: hold as scam (0.83)",
+    ),
     "my husband will come, he has the cash",
     "the serial is 1234567890",
     "my old number stopped working so I only use the app now",
@@ -157,18 +165,12 @@ FINE = [
         "you need a code from the carrier to unlock it, I already did that",
         reason="held as scam: 'you need a code' reads as the code trick",
     ),
-    _known(
-        "the shipping label has a tracking number, I'll paste it when it ships",
-        reason="held as scam: tracking numbers and 'paste' are the fake-shipping pattern's words",
-    ),
+    "the shipping label has a tracking number, I'll paste it when it ships",
     _known(
         "the seller before you flaked, hope you don't",
         reason="held as harassment: blunt, not abusive",
     ),
-    _known(
-        "beware of people asking for gift cards",
-        reason="held as scam: a warning about the trick reads as the trick",
-    ),
+    "beware of people asking for gift cards",
     _known(
         "here's my number for the order: 100234",
         reason="warned as off_platform: 'here's my number' is how phone numbers are shared",
@@ -205,10 +207,7 @@ FINE = [
         "I'll send you the tracking link once it ships",
         reason="held as scam: a tracking link is the fake-shipping pattern's bait",
     ),
-    _known(
-        "send me your address in the app chat when you accept",
-        reason="warned as off_platform: 'send me your address', though in the app",
-    ),
+    "send me your address in the app chat when you accept",
     _known(
         "can you text me in the app when you leave?",
         reason="warned as off_platform: 'text me', though in the app",
@@ -237,10 +236,7 @@ FINE = [
         "tu es vraiment sympa",
         reason="held as harassment: 'tu es ...' (you are) reads as the start of an insult",
     ),
-    _known(
-        "você é um anjo, obrigado",
-        reason="held as harassment: 'você é um ...' (you are a) reads as the start of an insult",
-    ),
+    "você é um anjo, obrigado",
     # A later batch (2026-12-06, a later session): payments, support, delays and haggling.
     "I paid through the app, you should see it under offers",
     "the app says payment pending, is that normal?",
@@ -257,16 +253,16 @@ FINE = [
     "the code on the bottom of the lamp says it's from 1962",
     "I got scammed last month so I only pay through the app now",
     "could you hold it until friday? I get paid thursday",
-    _known(
-        "the gift card is not included, just the wallet",
-        reason="held as scam (0.72): the [gift_card] marker; its refusal is not marked",
-    ),
+    "the gift card is not included, just the wallet",
     "do you ship or pickup only?",
     "what's your best price for both?",
     "that's too low, I paid 300 for it new",
     "nah man, that's a rip off, I'll pass",
     "I'm so dumb, I forgot the charger",
-    *RULE_ROUNDS,
+    # The rules rounds, less one the 1.5.0 model warns on (the rule tests still check that no
+    # rule fires on it).
+    *(text for text in RULE_ROUNDS if text != _SKIP_SHIPPING),
+    _known(_SKIP_SHIPPING, reason="1.5.0: warn as off_platform (0.62)"),
     _known(
         "what's your pin code? I want to check if delivery is possible",
         reason="held as scam (0.74): an Indian postal code reads as a card's PIN to the model",
@@ -275,24 +271,13 @@ FINE = [
         "I forgot my password, give me a minute to log back into the app",
         reason="held as scam (0.72): the model reads 'password' and 'give me', not whose",
     ),
-    _known(
-        "te voy a buscar a la estación a las 5",
-        reason="held as harassment (0.55): 'te voy a ...' (I'm going to pick you up) reads as a "
-        "threat's start to the model",
-    ),
-    _known(
-        "can you share your address so I can pick it up tomorrow?",
-        reason="warned as off_platform (0.74): asking for a pickup address reads as asking for a "
-        "contact",
-    ),
+    "te voy a buscar a la estación a las 5",
+    "can you share your address so I can pick it up tomorrow?",
     _known(
         "my cousin will text me via WA when he's there to pick it up",
         reason="warned by the social-handle rule: 'text me via WA', though a cousin texts",
     ),
-    _known(
-        "sorry I can't share my screen, my login is on my work laptop",
-        reason="held as scam (0.73) by the model: 'share' and 'login'",
-    ),
+    "sorry I can't share my screen, my login is on my work laptop",
     _known(
         "schick mir die nummer, die du vom paket bekommen hast, damit ich es verfolgen kann",
         reason="held as scam (0.78) by the model: a number received, in German, reads as a code",
@@ -309,10 +294,7 @@ FINE = [
         "I'll verify your account works by sending a small offer first",
         reason="held as scam (0.89) by the model: 'verify your account' reads as phishing",
     ),
-    _known(
-        "my tiktok is for cooking videos, not selling lol",
-        reason="held as spam (0.42) by the model: a social account named reads as promotion",
-    ),
+    "my tiktok is for cooking videos, not selling lol",
     _known(
         "je vais te défoncer à Mario Kart ce soir",
         reason="held as harassment (0.59) by the model: a game taunt reads as a threat",
@@ -321,10 +303,7 @@ FINE = [
         "ti spacco la faccia a briscola stasera ahah",
         reason="held as harassment (0.82) by the model: a card-game taunt reads as a threat",
     ),
-    _known(
-        "I know what route you take, the 5 bus, same as me",
-        reason="held as harassment (0.58) by the model: knowing someone's route reads as stalking",
-    ),
+    "I know what route you take, the 5 bus, same as me",
     _known(
         "bit.ly is blocked at my work, send the full link please",
         reason="held as scam (0.77) by the model: a link shortener's name",
@@ -333,14 +312,8 @@ FINE = [
         "I'll be outside the building, text me in the app when you're here",
         reason="warned as off_platform (0.69): 'text me' reads as moving to texts",
     ),
-    _known(
-        "let's close the deal tomorrow, I'll pay in the app",
-        reason="warned as off_platform (0.69) by the model",
-    ),
-    _known(
-        "vou te matar de inveja com esse tênis haha",
-        reason="held as harassment (0.57) by the model: 'vou te matar' (a joke: die of envy)",
-    ),
+    "let's close the deal tomorrow, I'll pay in the app",
+    "vou te matar de inveja com esse tênis haha",
     _known(
         "je vais te tuer avec ce prix imbattable lol",
         reason="held by the threat rule: 'je vais te tuer' (a joke about the price); an idiom "
@@ -395,7 +368,7 @@ FINE = [
     "you tell me",
     "you sure?",
     "you bet",
-    _known("you again?", reason="held as harassment (0.79): judge 0.87, a short remark to 'you'"),
+    "you again?",
     "you as well",
     "likewise",
     "same",
@@ -406,7 +379,7 @@ FINE = [
     "you're welcome",
     "your welcome",
     "u",
-    _known("ur", reason="held as harassment (0.80): judge 0.90, a short remark to 'you'"),
+    "ur",
     "yours truly",
     "you win",
     "you got it",
@@ -428,10 +401,7 @@ FINE = [
     "you are right",
     "you're so kind",
     "you're fast",
-    _known(
-        "you again! nice to hear from you",
-        reason="held as harassment (0.89): 8 tokens, past the judge's short messages",
-    ),
+    "you again! nice to hear from you",
     _known(
         "you said 50 yesterday",
         reason="held as harassment (0.80): judge 0.93, a short remark to 'you'",
@@ -448,17 +418,14 @@ FINE = [
     "no worries you",
     "you legend",
     "you star",
-    _known("you genius", reason="held as harassment (0.53): judge 0.34, a short remark to 'you'"),
-    _known("you beauty", reason="held as harassment (0.69): judge 0.93, a short remark to 'you'"),
+    "you genius",
+    "you beauty",
     "thank u",
     "love you man",
     "miss you",
-    _known(
-        "you're hilarious",
-        reason="held as harassment (0.76): judge 0.77, a short remark to 'you'",
-    ),
+    "you're hilarious",
     "you made my day",
-    _known("your turn", reason="held as harassment (0.91): judge 0.86, a short remark to 'you'"),
+    "your turn",
     "you're on",
     "good for you",
     "nice one you",
@@ -519,7 +486,7 @@ RISKY = [
     ("sh1t seller, r3tard", "harassment"),
     ("id10t, read the listing", "harassment"),
     ("you stup1d b1tch", "harassment"),
-    _known("stfu and sell it already", "harassment", reason="allowed: the model lets 'stfu' pass"),
+    ("stfu and sell it already", "harassment"),
     ("show me ur boobs and I'll pay full price", "harassment"),
     ("earn $5000 a week from home, click here www.getrich.xyz", "spam"),
     ("check out my store for cheaper stuff, link in bio", "spam"),
@@ -640,11 +607,7 @@ RISKY = [
         "off_platform",
         reason="allowed: 'wats app' with no verb or handle; the model scores it 0.0",
     ),
-    _known(
-        "the apartment is yours if you wire the first month today",
-        "scam",
-        reason="allowed: scam 0.54 under the 0.68 threshold; 'wire' alone names no payment rail",
-    ),
+    ("the apartment is yours if you wire the first month today", "scam"),
     _known(
         "you better watch out",
         "harassment",
@@ -690,7 +653,9 @@ RISKY = [
     ("hit me on my cell, 555 0192 area code 415", "off_platform"),
     ("you're a joke, nobody's buying that trash at that price lmao", "harassment"),
     ("I'll come to your house and you'll regret it", "harassment"),
-    ("send a pic of you wearing it ;)", "harassment"),
+    _known(
+        "send a pic of you wearing it ;)", "harassment", reason="1.5.0: missed (harassment 0.30)"
+    ),
     # Asking for a password, a bank login, a card's security code or an SSN, and short links
     # to pay or print a label: allowed until 2026-12-06 (a third session), but the two that
     # the model already caught (the PIN and the Apple ID).

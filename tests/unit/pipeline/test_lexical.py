@@ -132,8 +132,8 @@ def test_shipped_model_blends_as_declared(artifacts: Path) -> None:
 
 
 def test_shipped_cascade_mixes_as_declared(artifacts: Path) -> None:
-    """Messages in the declared band get `(1 - w) * first + w * judge`; the others keep the
-    first stage's scores."""
+    """Labels the cascade routes (in the declared band, or a short message's short labels) get
+    `(1 - w) * first + w * judge`; the others keep the first stage's scores."""
     arts = ModelArtifacts(artifacts)
     model = OnnxModel(arts)
     if model.cascade is None:
@@ -147,24 +147,23 @@ def test_shipped_cascade_mixes_as_declared(artifacts: Path) -> None:
         "[link] confirm your payment here to receive the money",
     ]
     first = OnnxModel(arts, cascade=False).predict(texts)
-    routed = model.cascade.route(first)
     tok = Tokenizer.from_file(str(arts.tokenizer))
     tok.no_padding()
     tok.enable_truncation(model.max_length)
+    rows = [tok.encode(text).ids for text in texts]
+    # Like the runtime: short messages route by their length too (without [CLS] and [SEP]), and
+    # the judge scores each routed message alone. (Dynamic int8 quantizes activations per
+    # batch, so in a batch a row's scores would depend a little on the others.)
+    cells = model.cascade.cells(first, np.array([len(r) - 2 for r in rows]))
+    assert cells.any(), "no message of the list reaches the judge"
     judge = ort.InferenceSession(str(arts.judge), providers=["CPUExecutionProvider"])
-    # Like the runtime: the routed rows only, sorted by length, padded to the longest. (Dynamic
-    # int8 quantizes activations per batch, so a row's scores depend a little on its batch.)
-    index = sorted(np.flatnonzero(routed), key=lambda i: len(tok.encode(texts[i]).ids))
     judged = np.zeros_like(first)
-    if index:
-        rows = [tok.encode(texts[i]).ids for i in index]
-        ids = np.zeros((len(rows), max(map(len, rows))), dtype=np.int64)
-        for r, row in enumerate(rows):
-            ids[r, : len(row)] = row
-        feeds = {"input_ids": ids, "attention_mask": (ids != 0).astype(np.int64)}
-        judged[index] = 1.0 / (1.0 + np.exp(-judge.run(["logits"], feeds)[0]))
+    for i in np.flatnonzero(cells.any(axis=1)):
+        ids = np.array([rows[i]], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        judged[i] = 1.0 / (1.0 + np.exp(-judge.run(["logits"], feeds)[0][0]))
     w = model.cascade.weight
-    want = np.where(routed[:, None], (1 - w) * first + w * judged, first)
+    want = np.where(cells, (1 - w) * first + w * judged, first)
     np.testing.assert_allclose(model.predict(texts), want, atol=1e-5)
 
 

@@ -148,10 +148,11 @@ def _padded() -> Iterator[object]:
     for text, label in RISKY:
         for index, preamble in enumerate(PREAMBLES):
             padded = f"{preamble} Anyway, {text}"
-            if label == "harassment" and text.startswith("you are a worthless") and index < 3:
+            if label == "harassment" and text.startswith("you are a worthless") and index in (1, 2):
                 # Its windows read harassment 0.94-0.98, under the floor: the floor was tuned
                 # on validation (joined fine messages flagged no more than by the head + 1
-                # point), and lower floors held long everyday messages.
+                # point), and lower floors held long everyday messages. (1.5.0 catches it
+                # behind the first preamble.)
                 yield pytest.param(
                     padded,
                     label,

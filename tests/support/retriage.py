@@ -1,0 +1,101 @@
+"""Bring a standing list's strict xfails up to date with the shipped model.
+
+`python -m tests.support.retriage FILE...` scores every entry of every module-level list in each
+file through the shipped pipeline, alone (as `verdicts_alone` does), and rewrites only the
+entries whose outcome changed: a `known(...)` case that now passes becomes a plain entry, and a
+plain entry that now fails becomes `known(...)` with the score in its reason. Entries whose
+outcome did not change keep their text and hand-written reasons. An entry is a text (everyday:
+delivered as it is) or a (text, label) pair (risky: flagged for the label); others are left alone.
+Run `ruff format` on the files afterwards; review the diff, as it changes what the lists claim.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+from pipeline import ModerationRunner, RunnerConfig
+from pipeline.verdict import Action, Verdict
+from tests.support.standing import ARTIFACTS
+
+
+def _entry(node: ast.expr) -> tuple[tuple[str, ...], bool] | None:
+    """(values, is_known) of a list element, or None when it is not a standing-list entry."""
+    known = False
+    if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("_known", "known"):
+        known, args = True, node.args
+    elif isinstance(node, ast.Tuple):
+        args = node.elts
+    else:
+        args = [node]
+    if not args or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+        return None
+    return tuple(a.value for a in args), known  # type: ignore[union-attr]
+
+
+def outcome(verdict: Verdict, values: tuple[str, ...]) -> str | None:
+    """None when the entry holds for `verdict`; else the reason it does not."""
+    if len(values) == 1:
+        if verdict.action is Action.ALLOW:
+            return None
+        top = max(verdict.flagged, key=lambda k: verdict.labels[k], default="")
+        return f"{verdict.action.value} as {top} ({verdict.labels.get(top, 0.0):.2f})"
+    label = values[1]
+    if set(label.split("|")) & set(verdict.flagged) and verdict.action is not Action.ALLOW:
+        return None
+    first = label.split("|")[0]
+    return f"missed ({first} {verdict.labels[first]:.2f})"
+
+
+def retriage(path: Path, runner: ModerationRunner, version: str) -> int:
+    """Rewrite `path`'s changed entries; return how many changed."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines(keepends=True)
+    edits: list[tuple[int, int, int, int, str]] = []
+    for statement in ast.parse(source).body:
+        if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.List):
+            continue
+        for node in statement.value.elts:
+            parsed = _entry(node)
+            if parsed is None:
+                continue
+            values, known = parsed
+            why = outcome(runner.score_sync([values[0]])[0], values)
+            args = ", ".join(_quote(v) for v in values)
+            if known and why is None:
+                text = args if len(values) == 1 else f"({args})"
+            elif not known and why is not None:
+                text = f"_known({args}, reason={_quote(f'{version}: {why}')})"
+            else:
+                continue
+            edits.append(
+                (
+                    node.lineno,
+                    node.col_offset,
+                    node.end_lineno or node.lineno,
+                    node.end_col_offset or 0,
+                    text,
+                )
+            )
+    for start, col, end, end_col, text in sorted(edits, reverse=True):
+        head, tail = lines[start - 1][:col], lines[end - 1][end_col:]
+        lines[start - 1 : end] = [head + text + tail]
+    path.write_text("".join(lines), encoding="utf-8")
+    return len(edits)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def main(argv: list[str]) -> int:
+    runner = ModerationRunner(RunnerConfig(artifacts_dir=ARTIFACTS))
+    version = (ARTIFACTS / "VERSION").read_text(encoding="utf-8").strip()
+    for name in argv:
+        print(f"{name}: {retriage(Path(name), runner, version)} entries changed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
