@@ -347,9 +347,9 @@ FINE = [
     # as harassment. Training holds few short messages (345 of 40,514 rows have at most three
     # words, 26 of them harassment, most addressed to "you"), and the first stage was sure of
     # them, so the judge never saw them. Since 1.4.4 a message of at most six tokens goes to the
-    # judge (`Cascade.short`; for harassment only since 1.4.5), and 13 pass; the judge itself
-    # holds the 7 short ones left. A family of short friendly replies is for the next build
-    # (card, "Known limits").
+    # judge (`Cascade.short`; for harassment only since 1.4.5), and 13 passed; the judge itself
+    # held the 7 short ones left, which 1.5.0, trained on short messages too (card, History,
+    # "Short training families"), delivers.
     "you 2",
     "same to you",
     "and you?",

@@ -13,7 +13,9 @@ judge lets through since 1.4.4; 1.4.4 caught five fewer short scam phrases ("wha
 A fourth round (58 risky, 60 everyday, one of which repeats round 3's "you're a champ" and is
 left out here) was written later the same day, before the short training families of the 1.5.0
 candidate (model card, History, "Short training families"), to decide on it: 1.4.5 catches 46 of
-its risky messages and flags 4 of its everyday ones.
+its risky messages and flags 4 of its everyday ones. 1.5.0, which shipped on that round, catches
+49 and flags 1 there, and over the first three rounds, which its families were written after
+(rephrased, not copied), catches 147 and flags 4. Its misses are the strict xfails below.
 """
 
 import pytest
