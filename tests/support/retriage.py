@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 from pipeline import ModerationRunner, RunnerConfig
-from pipeline.verdict import Action, Verdict
-from tests.support.standing import ARTIFACTS
+from pipeline.verdict import Verdict
+from tests.support.standing import ARTIFACTS, assert_delivered, assert_flagged
 
 
 def _entry(node: ast.expr) -> tuple[tuple[str, ...], bool] | None:
@@ -29,23 +29,26 @@ def _entry(node: ast.expr) -> tuple[tuple[str, ...], bool] | None:
         args = node.elts
     else:
         args = [node]
-    if not args or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+    values = [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    if not args or len(values) != len(args):
         return None
-    return tuple(a.value for a in args), known  # type: ignore[union-attr]
+    return tuple(values), known
 
 
 def outcome(verdict: Verdict, values: tuple[str, ...]) -> str | None:
-    """None when the entry holds for `verdict`; else the reason it does not."""
-    if len(values) == 1:
-        if verdict.action is Action.ALLOW:
-            return None
-        top = max(verdict.flagged, key=lambda k: verdict.labels[k], default="")
-        return f"{verdict.action.value} as {top} ({verdict.labels.get(top, 0.0):.2f})"
-    label = values[1]
-    if set(label.split("|")) & set(verdict.flagged) and verdict.action is not Action.ALLOW:
-        return None
-    first = label.split("|")[0]
-    return f"missed ({first} {verdict.labels[first]:.2f})"
+    """None when the entry holds for `verdict` (the lists' own checks); else why it does not."""
+    try:
+        if len(values) == 1:
+            assert_delivered(verdict)
+        else:
+            assert_flagged(verdict, values[1])
+    except AssertionError:
+        if len(values) == 1:
+            top = max(verdict.flagged, key=lambda k: verdict.labels[k], default="")
+            return f"{verdict.action.value} as {top} ({verdict.labels.get(top, 0.0):.2f})"
+        first = values[1].split("|")[0]
+        return f"missed ({first} {verdict.labels[first]:.2f})"
+    return None
 
 
 def retriage(path: Path, runner: ModerationRunner, version: str) -> int:

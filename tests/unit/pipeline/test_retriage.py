@@ -1,0 +1,43 @@
+"""`tests/support/retriage.py` rewrites only the standing-list entries whose outcome changed."""
+
+from pathlib import Path
+
+from pipeline import ModerationRunner, RunnerConfig
+from tests.support.retriage import retriage
+from tests.support.standing import ARTIFACTS
+
+LIST = """from tests.support.standing import known as _known
+
+FINE = [
+    "is it still available?",
+    _known("can I pick it up tomorrow at 5?", reason="a hand-written reason"),
+    "send me the 6 digit verification code you just got by sms",
+]
+RISKY = [
+    ("send me the 6 digit verification code you just got by sms", "scam"),
+    ("is it still available?", "scam"),
+]
+"""
+
+
+def test_only_changed_entries_are_rewritten(tmp_path: Path) -> None:
+    path = tmp_path / "test_list.py"
+    path.write_text(LIST, encoding="utf-8")
+    runner = ModerationRunner(RunnerConfig(artifacts_dir=ARTIFACTS))
+    assert retriage(path, runner, "9.9.9") == 3
+    text = path.read_text(encoding="utf-8")
+    # Unchanged: a delivered everyday message and a caught risky one.
+    assert '    "is it still available?",\n' in text
+    assert '("send me the 6 digit verification code you just got by sms", "scam"),' in text
+    # A known case that now passes loses its mark and its reason.
+    assert '    "can I pick it up tomorrow at 5?",\n' in text
+    assert "a hand-written reason" not in text
+    # New failures become strict xfails with the version, the action or the label, and a score.
+    assert (
+        '_known("send me the 6 digit verification code you just got by sms", reason="9.9.9: '
+        in text
+    )
+    assert '_known("is it still available?", "scam", reason="9.9.9: missed (scam 0.' in text
+    # The file still parses, and a second pass changes nothing.
+    compile(text, str(path), "exec")
+    assert retriage(path, runner, "9.9.9") == 0
