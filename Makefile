@@ -50,7 +50,7 @@ format: $(BIN)/.dev-stamp
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The moderation model, rebuilt and re-measured from scratch (about 45 minutes on 2 cores).
+# The moderation model, rebuilt and re-measured from scratch (about 70 minutes on 2 cores).
 models-data: $(BIN)/.dev-stamp
 	$(BIN)/python -m models data
 models: $(BIN)/.dev-stamp

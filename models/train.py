@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class TrainConfig:
     """Sizes and schedules. The defaults build the shipped model (teacher, judge, student) in
-    about 45 minutes on 2 cores."""
+    about 65 minutes on 2 cores (3,975 s for 1.5.0)."""
 
     data_dir: Path
     out_dir: Path
