@@ -82,7 +82,9 @@ def retriage(path: Path, runner: ModerationRunner, version: str) -> int:
                 )
             )
     for start, col, end, end_col, text in sorted(edits, reverse=True):
-        head, tail = lines[start - 1][:col], lines[end - 1][end_col:]
+        # ast's column offsets count UTF-8 bytes, not characters (an emoji is four).
+        head = lines[start - 1].encode("utf-8")[:col].decode("utf-8")
+        tail = lines[end - 1].encode("utf-8")[end_col:].decode("utf-8")
         lines[start - 1 : end] = [head + text + tail]
     path.write_text("".join(lines), encoding="utf-8")
     return len(edits)

@@ -16,6 +16,7 @@ FINE = [
 RISKY = [
     ("send me the 6 digit verification code you just got by sms", "scam"),
     ("is it still available?", "scam"),
+    ("is it still available? 🙏", "scam"), ("see you at 5 🙂", "spam"),
 ]
 """
 
@@ -24,7 +25,7 @@ def test_only_changed_entries_are_rewritten(tmp_path: Path) -> None:
     path = tmp_path / "test_list.py"
     path.write_text(LIST, encoding="utf-8")
     runner = ModerationRunner(RunnerConfig(artifacts_dir=ARTIFACTS))
-    assert retriage(path, runner, "9.9.9") == 3
+    assert retriage(path, runner, "9.9.9") == 5
     text = path.read_text(encoding="utf-8")
     # Unchanged: a delivered everyday message and a caught risky one.
     assert '    "is it still available?",\n' in text
@@ -38,6 +39,12 @@ def test_only_changed_entries_are_rewritten(tmp_path: Path) -> None:
         in text
     )
     assert '_known("is it still available?", "scam", reason="9.9.9: missed (scam 0.' in text
+    # ast counts columns in UTF-8 bytes: entries after an emoji on the same line are cut right.
+    assert (
+        '    _known("is it still available? 🙏", "scam", reason="9.9.9: missed (scam 0.'
+        in text
+    )
+    assert '), _known("see you at 5 🙂", "spam", reason="9.9.9: missed (spam 0.' in text
     # The file still parses, and a second pass changes nothing.
     compile(text, str(path), "exec")
     assert retriage(path, runner, "9.9.9") == 0
