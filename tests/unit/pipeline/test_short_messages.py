@@ -16,6 +16,12 @@ candidate (model card, History, "Short training families"), to decide on it: 1.4
 its risky messages and flags 4 of its everyday ones. 1.5.0, which shipped on that round, catches
 49 and flags 1 there, and over the first three rounds, which its families were written after
 (rephrased, not copied), catches 147 and flags 4. Its misses are the strict xfails below.
+
+A fifth round (55 risky, 55 everyday) was written later still, before the second short training
+families of the 1.6.0 candidate (model card, History, "Short training families, second round"),
+by a writer who saw neither the project's data nor these lists; its repeats and near-copies of
+any list in `tests/` were dropped. 1.5.0 catches 47 of its risky messages and flags 1 everyday
+one ("how do i use promo code?").
 """
 
 import pytest
