@@ -61,7 +61,6 @@ from models.data import (
     train_only_scamoff,
     train_only_scamtwo,
     train_only_short,
-    train_only_shorttwo,
     train_only_spam,
     train_only_spamextra,
     train_only_spamtwo,
@@ -103,7 +102,6 @@ _TRAIN_ONLY = (
     train_only_spamtwo,
     train_only_contrasttwo,
     train_only_short,
-    train_only_shorttwo,
 )
 
 
