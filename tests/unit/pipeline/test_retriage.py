@@ -40,10 +40,7 @@ def test_only_changed_entries_are_rewritten(tmp_path: Path) -> None:
     )
     assert '_known("is it still available?", "scam", reason="9.9.9: missed (scam 0.' in text
     # ast counts columns in UTF-8 bytes: entries after an emoji on the same line are cut right.
-    assert (
-        '    _known("is it still available? 🙏", "scam", reason="9.9.9: missed (scam 0.'
-        in text
-    )
+    assert '    _known("is it still available? 🙏", "scam", reason="9.9.9: missed (scam 0.' in text
     assert '), _known("see you at 5 🙂", "spam", reason="9.9.9: missed (spam 0.' in text
     # The file still parses, and a second pass changes nothing.
     compile(text, str(path), "exec")
