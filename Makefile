@@ -36,6 +36,7 @@ browser:
 
 test: dev-env
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
