@@ -1,9 +1,12 @@
 """`tests/support/retriage.py` rewrites only the standing-list entries whose outcome changed."""
 
+import json
 from pathlib import Path
 
+import pytest
+
 from pipeline import ModerationRunner, RunnerConfig
-from tests.support.retriage import retriage
+from tests.support.retriage import main, retriage, tally
 from tests.support.standing import ARTIFACTS
 
 LIST = """from tests.support.standing import known as _known
@@ -45,3 +48,26 @@ def test_only_changed_entries_are_rewritten(tmp_path: Path) -> None:
     # The file still parses, and a second pass changes nothing.
     compile(text, str(path), "exec")
     assert retriage(path, runner, "9.9.9") == 0
+
+
+def test_report_counts_each_list_and_rewrites_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "test_list.py"
+    path.write_text(LIST, encoding="utf-8")
+    runner = ModerationRunner(RunnerConfig(artifacts_dir=ARTIFACTS))
+    counts = tally(path, runner)
+    assert set(counts) == {"FINE", "RISKY"}
+    fine, risky = counts["FINE"], counts["RISKY"]
+    assert (fine.entries, fine.failing, fine.known) == (3, 1, 1)
+    assert fine.now_holding == ["can I pick it up tomorrow at 5?"]
+    assert len(fine.now_failing) == 1
+    assert fine.now_failing[0].startswith("send me the 6 digit verification code")
+    assert (risky.entries, risky.failing, risky.known) == (4, 3, 0)
+    assert path.read_text(encoding="utf-8") == LIST
+    # The command line: the same counts as JSON, for the shipped model or another folder.
+    assert main(["--report", "--artifacts", str(ARTIFACTS), str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)[str(path)]
+    assert report["RISKY"]["failing"] == 3
+    assert report["FINE"]["known"] == 1
+    assert path.read_text(encoding="utf-8") == LIST
