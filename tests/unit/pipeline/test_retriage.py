@@ -65,6 +65,15 @@ def test_report_counts_each_list_and_rewrites_nothing(
     assert fine.now_failing[0].startswith("send me the 6 digit verification code")
     assert (risky.entries, risky.failing, risky.known) == (4, 3, 0)
     assert path.read_text(encoding="utf-8") == LIST
+    # An annotated tuple (the rules rounds the everyday list takes in) is counted, not rewritten.
+    extra = LIST + 'EXTRA: tuple[str, ...] = ("send me the 6 digit verification code",)\n'
+    path.write_text(extra, encoding="utf-8")
+    assert (tally(path, runner)["EXTRA"].entries, tally(path, runner)["EXTRA"].failing) == (1, 1)
+    assert retriage(path, runner, "9.9.9") == 5
+    assert path.read_text(encoding="utf-8").endswith(
+        'EXTRA: tuple[str, ...] = ("send me the 6 digit verification code",)\n'
+    )
+    path.write_text(LIST, encoding="utf-8")
     # The command line: the same counts as JSON, for the shipped model or another folder.
     assert main(["--report", "--artifacts", str(ARTIFACTS), str(path)]) == 0
     report = json.loads(capsys.readouterr().out)[str(path)]
